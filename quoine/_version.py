@@ -1,0 +1,3 @@
+"""The package version, written in one place only."""
+
+__version__ = "1.0.0"

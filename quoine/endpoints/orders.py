@@ -1,0 +1,697 @@
+"""Orders: create (spot and margin), get, list, edit and cancel, also by client order id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .._base import JSON, EndpointMixin
+from .._utils import (
+    Amount,
+    IdLike,
+    choice,
+    currency_code,
+    decimal_string,
+    drop_none,
+    optional_choice,
+    optional_id,
+    page_limit,
+    page_number,
+    positive_int,
+)
+from ..constants import (
+    MarginOrderDirection,
+    MarginType,
+    OrderStatus,
+    OrderType,
+    Side,
+    TradingType,
+)
+from ..exceptions import QuoineValidationError
+
+_ORDER_TYPES = tuple(t.value for t in OrderType)
+_SIDES = tuple(s.value for s in Side)
+_STATUSES = tuple(s.value for s in OrderStatus)
+_TRADING_TYPES = tuple(t.value for t in TradingType)
+_DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
+_MARGIN_TYPES = tuple(m.value for m in MarginType)
+_TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
+# Types whose ``price`` is required (the limit or the stop price).
+_PRICED = ("limit", "limit_post_only", "stop")
+# Letters, digits and "-", at most 36 bytes (API rule).
+_CLIENT_ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,36}")
+
+
+def _client_order_id(value: Any) -> str:
+    if not isinstance(value, str) or not _CLIENT_ORDER_ID.fullmatch(value):
+        raise QuoineValidationError(
+            "client_order_id must be 1 to 36 letters, digits or '-', got " + repr(value)[:60]
+        )
+    return value
+
+
+def _order_path(order_id: IdLike) -> str:
+    return f"orders/{positive_int(order_id, 'order_id')}"
+
+
+def _client_path(client_order_id: str) -> str:
+    return f"orders/client:{_client_order_id(client_order_id)}"
+
+
+def _edit_body(quantity: Amount | None, price: Amount | None) -> JSON:
+    if quantity is None and price is None:
+        raise QuoineValidationError("give a new quantity, a new price or both")
+    order = {
+        "quantity": None if quantity is None else decimal_string(quantity, "quantity"),
+        "price": None if price is None else decimal_string(price, "price"),
+    }
+    return {"order": drop_none(order)}
+
+
+class OrdersMixin(EndpointMixin):
+    """Create, list, edit and cancel orders."""
+
+    def create_order(
+        self,
+        order_type: str,
+        product_id: IdLike,
+        side: str,
+        quantity: Amount,
+        price: Amount | None = None,
+        price_range: Amount | None = None,
+        *,
+        client_order_id: str | None = None,
+        trailing_stop_type: str | None = None,
+        trailing_stop_value: Amount | None = None,
+        take_profit: Amount | None = None,
+        stop_loss: Amount | None = None,
+        leverage_level: int | None = None,
+        funding_currency: str | None = None,
+        order_direction: str | None = None,
+        margin_type: str | None = None,
+    ) -> JSON:
+        """Place an order.
+
+        API: ``POST /orders`` with body ``{"order": {...}}``, signed. Every
+        argument is checked before anything is sent; amounts go out as plain
+        decimal strings.
+
+        Args:
+            order_type: ``limit``, ``market``, ``market_with_range``,
+                ``limit_post_only``, ``stop`` or ``trailing_stop``
+                (:class:`~quoine.constants.OrderType`).
+            product_id: The product id.
+            side: ``buy`` or ``sell``.
+            quantity: Amount of the base currency, greater than zero.
+            price: Limit price (``limit``, ``limit_post_only``), trigger price
+                (``stop``), or reference price (``market_with_range``). Required
+                for ``limit``, ``limit_post_only`` and ``stop``; not allowed for
+                ``market``.
+            price_range: Allowed slippage; required for ``market_with_range`` and
+                only allowed there.
+            client_order_id: Your own id for the order (1 to 36 letters, digits or
+                ``-``). Lets you look the order up if the answer is lost.
+            trailing_stop_type: ``fiat``/``price`` or ``percentage``; required for
+                ``trailing_stop``.
+            trailing_stop_value: Distance of the trailing stop; required for
+                ``trailing_stop``.
+            take_profit: Take-profit price (margin orders).
+            stop_loss: Stop-loss price (margin orders).
+            leverage_level: Leverage for margin orders, e.g. 2, 4, 5, 10, 25.
+            funding_currency: Currency funding a margin order.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            margin_type: ``cross`` or ``isolated``.
+
+        Returns:
+            The created order.
+
+        Raises:
+            QuoineValidationError: An argument is invalid (nothing was sent).
+            QuoineAPIException: The API rejected the order, e.g.
+                :class:`~quoine.exceptions.QuoineInsufficientFunds`.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_order(
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    client_order_id="my-order-0001",
+                )
+        """
+        kind = choice(order_type, "order_type", _ORDER_TYPES)
+        if kind in _PRICED and price is None:
+            raise QuoineValidationError(f"price is required for {kind} orders")
+        if kind == "market" and price is not None:
+            raise QuoineValidationError("price is not allowed on market orders")
+        if kind == "market_with_range" and price_range is None:
+            raise QuoineValidationError("price_range is required for market_with_range orders")
+        if kind != "market_with_range" and price_range is not None:
+            raise QuoineValidationError("price_range is only allowed on market_with_range orders")
+        if kind == "trailing_stop" and (trailing_stop_type is None or trailing_stop_value is None):
+            raise QuoineValidationError(
+                "trailing_stop orders need trailing_stop_type and trailing_stop_value"
+            )
+        order: dict[str, Any] = {
+            "order_type": kind,
+            "product_id": positive_int(product_id, "product_id"),
+            "side": choice(side, "side", _SIDES),
+            "quantity": decimal_string(quantity, "quantity"),
+            "price": None if price is None else decimal_string(price, "price"),
+            "price_range": None
+            if price_range is None
+            else decimal_string(price_range, "price_range"),
+            "client_order_id": None
+            if client_order_id is None
+            else _client_order_id(client_order_id),
+            "trailing_stop_type": optional_choice(
+                trailing_stop_type, "trailing_stop_type", _TRAILING_STOP_TYPES
+            ),
+            "trailing_stop_value": None
+            if trailing_stop_value is None
+            else decimal_string(trailing_stop_value, "trailing_stop_value"),
+            "take_profit": None
+            if take_profit is None
+            else decimal_string(take_profit, "take_profit"),
+            "stop_loss": None if stop_loss is None else decimal_string(stop_loss, "stop_loss"),
+            "leverage_level": optional_id(leverage_level, "leverage_level"),
+            "funding_currency": None
+            if funding_currency is None
+            else currency_code(funding_currency, "funding_currency"),
+            "order_direction": optional_choice(order_direction, "order_direction", _DIRECTIONS),
+            "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
+        }
+        result: JSON = self._post("orders", {"order": drop_none(order)})
+        return result
+
+    def create_limit_buy(
+        self,
+        product_id: IdLike,
+        quantity: Amount,
+        price: Amount,
+        *,
+        client_order_id: str | None = None,
+    ) -> JSON:
+        """Place a limit buy order.
+
+        Same as ``create_order("limit", product_id, "buy", quantity, price)``.
+
+        Args:
+            product_id: The product id.
+            quantity: Amount to buy.
+            price: Highest price to pay per unit.
+            client_order_id: Optional id of your own for the order.
+
+        Returns:
+            The created order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_limit_buy(1, "0.01", "500")
+        """
+        return self.create_order(
+            "limit", product_id, "buy", quantity, price, client_order_id=client_order_id
+        )
+
+    def create_limit_sell(
+        self,
+        product_id: IdLike,
+        quantity: Amount,
+        price: Amount,
+        *,
+        client_order_id: str | None = None,
+    ) -> JSON:
+        """Place a limit sell order.
+
+        Same as ``create_order("limit", product_id, "sell", quantity, price)``.
+
+        Args:
+            product_id: The product id.
+            quantity: Amount to sell.
+            price: Lowest price to accept per unit.
+            client_order_id: Optional id of your own for the order.
+
+        Returns:
+            The created order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_limit_sell(1, "0.01", "12000")
+        """
+        return self.create_order(
+            "limit",
+            product_id,
+            "sell",
+            quantity,
+            price,
+            client_order_id=client_order_id,
+        )
+
+    def create_market_buy(
+        self,
+        product_id: IdLike,
+        quantity: Amount,
+        price_range: Amount | None = None,
+        *,
+        client_order_id: str | None = None,
+    ) -> JSON:
+        """Place a market buy order, with a slippage limit when ``price_range`` is given.
+
+        Sends ``market``, or ``market_with_range`` when ``price_range`` is not None.
+
+        Args:
+            product_id: The product id.
+            quantity: Amount to buy.
+            price_range: Allowed slippage from the best price.
+            client_order_id: Optional id of your own for the order.
+
+        Returns:
+            The created order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_market_buy(1, "0.01")
+        """
+        kind = "market" if price_range is None else "market_with_range"
+        return self.create_order(
+            kind,
+            product_id,
+            "buy",
+            quantity,
+            price_range=price_range,
+            client_order_id=client_order_id,
+        )
+
+    def create_market_sell(
+        self,
+        product_id: IdLike,
+        quantity: Amount,
+        price_range: Amount | None = None,
+        *,
+        client_order_id: str | None = None,
+    ) -> JSON:
+        """Place a market sell order, with a slippage limit when ``price_range`` is given.
+
+        Args:
+            product_id: The product id.
+            quantity: Amount to sell.
+            price_range: Allowed slippage from the best price.
+            client_order_id: Optional id of your own for the order.
+
+        Returns:
+            The created order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_market_sell(1, "0.01", price_range="50")
+        """
+        kind = "market" if price_range is None else "market_with_range"
+        return self.create_order(
+            kind,
+            product_id,
+            "sell",
+            quantity,
+            price_range=price_range,
+            client_order_id=client_order_id,
+        )
+
+    def create_margin_order(
+        self,
+        order_type: str,
+        product_id: IdLike,
+        side: str,
+        quantity: Amount,
+        price: Amount | None = None,
+        leverage_level: int = 2,
+        price_range: Amount | None = None,
+        funding_currency: str | None = None,
+        order_direction: str | None = None,
+        **options: Any,
+    ) -> JSON:
+        """Place a leveraged (margin) order.
+
+        API: ``POST /orders`` with ``leverage_level``, signed. The positional order
+        is python-quoine 0.1.x's, where ``price`` was required even for market
+        orders: a price given with a ``market`` order is still accepted here and
+        not sent, as 0.1.x did.
+
+        Args:
+            order_type: As for :meth:`create_order`.
+            product_id: The product id.
+            side: ``buy`` or ``sell``.
+            quantity: Amount of the base currency.
+            price: Limit or stop price; ignored for ``market``.
+            leverage_level: 2, 4, 5, 10, 25... (default 2).
+            price_range: Slippage for ``market_with_range``.
+            funding_currency: Currency funding the position (default: quoted currency).
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            **options: Any keyword-only option of :meth:`create_order`
+                (``client_order_id``, ``take_profit``, ``stop_loss``, ``margin_type``...).
+
+        Returns:
+            The created order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.create_margin_order(
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    leverage_level=Quoinex.LEVERAGE_LEVEL_10,
+                    order_direction=Quoinex.MARGIN_ORDER_DIRECTION_NET,
+                )
+        """
+        if str(order_type) == "market":
+            price = None
+        return self.create_order(
+            order_type,
+            product_id,
+            side,
+            quantity,
+            price,
+            price_range,
+            leverage_level=positive_int(leverage_level, "leverage_level"),
+            funding_currency=funding_currency,
+            order_direction=order_direction,
+            **options,
+        )
+
+    def get_order(self, order_id: IdLike) -> JSON:
+        """Get an order, with its executions.
+
+        API: ``GET /orders/{id}``, signed.
+
+        Args:
+            order_id: The order id.
+
+        Returns:
+            The order.
+
+        Raises:
+            QuoineNotFoundError: No such order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.get_order(2157479)
+                print(order["status"], order["filled_quantity"])
+        """
+        result: JSON = self._get(_order_path(order_id), signed=True)
+        return result
+
+    def get_order_by_client_order_id(self, client_order_id: str) -> JSON:
+        """Get an order by the ``client_order_id`` you gave it.
+
+        API: ``GET /orders/client:{client_order_id}``, signed.
+
+        Args:
+            client_order_id: The id given when the order was created.
+
+        Returns:
+            The order.
+
+        Example:
+            .. code-block:: python
+
+                order = client.get_order_by_client_order_id("my-order-0001")
+        """
+        result: JSON = self._get(_client_path(client_order_id), signed=True)
+        return result
+
+    def get_orders(
+        self,
+        funding_currency: str | None = None,
+        product_id: IdLike | None = None,
+        status: str | None = None,
+        with_details: bool = False,
+        limit: int | None = None,
+        page: int | None = None,
+        *,
+        trading_type: str | None = None,
+    ) -> JSON:
+        """Get a page of the user's orders, newest first.
+
+        API: ``GET /orders``, signed, paginated.
+
+        Args:
+            funding_currency: Only orders funded in this currency.
+            product_id: Only orders of this product.
+            status: ``live``, ``filled``, ``partially_filled`` or ``cancelled``.
+            with_details: Include executions and more (``with_details=1``).
+            limit: Orders per page, 1 to 1000.
+            page: Page number from 1.
+            trading_type: ``spot``, ``margin``, ``cfd`` or ``perpetual``.
+
+        Returns:
+            ``{"models": [order, ...], "current_page": n, "total_pages": n}``.
+
+        Example:
+            .. code-block:: python
+
+                live = client.get_orders(product_id=1, status=client.STATUS_LIVE)["models"]
+        """
+        params = {
+            "funding_currency": None
+            if funding_currency is None
+            else currency_code(funding_currency, "funding_currency"),
+            "product_id": optional_id(product_id, "product_id"),
+            "status": optional_choice(status, "status", _STATUSES),
+            "with_details": 1 if with_details else None,
+            "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
+            "limit": page_limit(limit),
+            "page": page_number(page),
+        }
+        result: JSON = self._get("orders", params, signed=True)
+        return result
+
+    def iter_orders(
+        self,
+        funding_currency: str | None = None,
+        product_id: IdLike | None = None,
+        status: str | None = None,
+        with_details: bool = False,
+        *,
+        trading_type: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[JSON]:
+        """Iterate over all of the user's orders matching the filters, page by page.
+
+        Args:
+            funding_currency: Only orders funded in this currency.
+            product_id: Only orders of this product.
+            status: ``live``, ``filled``, ``partially_filled`` or ``cancelled``.
+            with_details: Include executions and more.
+            trading_type: ``spot``, ``margin``, ``cfd`` or ``perpetual``.
+            limit: Page size; default 1000.
+
+        Yields:
+            Orders.
+
+        Example:
+            .. code-block:: python
+
+                filled = list(client.iter_orders(product_id=1, status="filled"))
+        """
+        return self._iterate(
+            self.get_orders,
+            limit,
+            funding_currency=funding_currency,
+            product_id=product_id,
+            status=status,
+            with_details=with_details,
+            trading_type=trading_type,
+        )
+
+    def cancel_order(self, order_id: IdLike) -> JSON:
+        """Cancel a live order.
+
+        API: ``PUT /orders/{id}/cancel``, signed, no body.
+
+        Args:
+            order_id: The order id.
+
+        Returns:
+            The order, with status ``cancelled``.
+
+        Raises:
+            QuoineOrderNotFound: No such live order (maybe already filled or cancelled).
+
+        Example:
+            .. code-block:: python
+
+                client.cancel_order(2157479)
+        """
+        result: JSON = self._put(f"{_order_path(order_id)}/cancel")
+        return result
+
+    def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
+        """Cancel a live order by its ``client_order_id``.
+
+        API: ``PUT /orders/client:{client_order_id}/cancel``, signed.
+
+        Args:
+            client_order_id: The id given when the order was created.
+
+        Returns:
+            The cancelled order.
+
+        Example:
+            .. code-block:: python
+
+                client.cancel_order_by_client_order_id("my-order-0001")
+        """
+        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel")
+        return result
+
+    def cancel_all_orders(
+        self,
+        product_id: IdLike | None = None,
+        side: str | None = None,
+        trading_type: str | None = None,
+    ) -> JSON:
+        """Cancel every live order, or those matching the filters.
+
+        API: ``PUT /orders/cancel_all``, signed, flat body with the given filters
+        (the API documents them as top-level fields). Take-profit and stop-loss
+        orders of positions are not cancelled.
+
+        Args:
+            product_id: Only this product.
+            side: Only ``buy`` or ``sell`` orders.
+            trading_type: Only ``spot``, ``margin``, ``cfd`` or ``perpetual``.
+
+        Returns:
+            ``{"models": [{"id": ..., "client_order_id": ...}, ...]}``.
+
+        Example:
+            .. code-block:: python
+
+                cancelled = client.cancel_all_orders(product_id=1)["models"]
+        """
+        body = {
+            "product_id": optional_id(product_id, "product_id"),
+            "side": optional_choice(side, "side", _SIDES),
+            "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
+        }
+        result: JSON = self._put("orders/cancel_all", drop_none(body))
+        return result
+
+    def update_live_order(
+        self,
+        order_id: IdLike,
+        quantity: Amount | None = None,
+        price: Amount | None = None,
+    ) -> JSON:
+        """Change the quantity and/or price of a live order.
+
+        API: ``PUT /orders/{id}`` with ``{"order": {"quantity", "price"}}``, signed.
+
+        Args:
+            order_id: The order id.
+            quantity: New quantity.
+            price: New price.
+
+        Returns:
+            The updated order.
+
+        Raises:
+            QuoineValidationError: Neither quantity nor price given.
+
+        Example:
+            .. code-block:: python
+
+                client.update_live_order(2157479, price="510")
+        """
+        result: JSON = self._put(_order_path(order_id), _edit_body(quantity, price))
+        return result
+
+    def update_live_order_by_client_order_id(
+        self,
+        client_order_id: str,
+        quantity: Amount | None = None,
+        price: Amount | None = None,
+    ) -> JSON:
+        """Change the quantity and/or price of a live order given its ``client_order_id``.
+
+        API: ``PUT /orders/client:{client_order_id}``, signed.
+
+        Args:
+            client_order_id: The id given when the order was created.
+            quantity: New quantity.
+            price: New price.
+
+        Returns:
+            The updated order.
+
+        Example:
+            .. code-block:: python
+
+                client.update_live_order_by_client_order_id("my-order-0001", quantity="0.02")
+        """
+        result: JSON = self._put(_client_path(client_order_id), _edit_body(quantity, price))
+        return result
+
+    def get_order_trades(self, order_id: IdLike) -> list[JSON]:
+        """Get the margin positions (trades) an order opened or closed.
+
+        API: ``GET /orders/{id}/trades``, signed.
+
+        Args:
+            order_id: The order id.
+
+        Returns:
+            A list of trades.
+
+        Example:
+            .. code-block:: python
+
+                trades = client.get_order_trades(2157479)
+        """
+        result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
+        return result
+
+    def get_order_executions(
+        self, order_id: IdLike, limit: int | None = None, page: int | None = None
+    ) -> JSON:
+        """Get a page of an order's executions.
+
+        API: ``GET /orders/{id}/executions``, signed, paginated.
+
+        Args:
+            order_id: The order id.
+            limit: Executions per page, 1 to 1000.
+            page: Page number from 1.
+
+        Returns:
+            ``{"models": [execution, ...], "current_page": n, "total_pages": n}``.
+
+        Example:
+            .. code-block:: python
+
+                fills = client.get_order_executions(2157479)["models"]
+        """
+        params = {"limit": page_limit(limit), "page": page_number(page)}
+        result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
+        return result
+
+    def iter_order_executions(
+        self, order_id: IdLike, *, limit: int | None = None
+    ) -> Iterator[JSON]:
+        """Iterate over all executions of an order.
+
+        Args:
+            order_id: The order id.
+            limit: Page size; default 1000.
+
+        Yields:
+            Executions.
+
+        Example:
+            .. code-block:: python
+
+                filled = sum(Decimal(e["quantity"]) for e in client.iter_order_executions(2157479))
+        """
+        return self._iterate(self.get_order_executions, limit, order_id=order_id)
