@@ -1,0 +1,97 @@
+"""Command line: ``python -m quoine.sandbox [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+from .exchange import DEMO_TOKEN_ID
+from .faults import FAULT_KINDS
+from .server import Sandbox
+
+__all__ = ["main", "parse_fault"]
+
+
+def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
+    """Parse ``KIND[,key=value...]`` (e.g. ``error_5xx,path=/orders,times=2``)."""
+    kind, *pairs = spec.split(",")
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key in ("times", "status"):
+            options[key] = None if value in ("", "none") else int(value)
+        elif key in ("delay", "probability"):
+            options[key] = float(value)
+        elif key == "commit":
+            options[key] = value.lower() in ("1", "true", "yes")
+        else:
+            options[key] = value
+    return kind, options
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m quoine.sandbox",
+        description="Local Quoine/Liquid API v2 sandbox exchange.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--token-id", default=DEMO_TOKEN_ID)
+    parser.add_argument("--secret", default=None, help="random when omitted")
+    parser.add_argument("--no-rate-limit", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="KIND[,key=value...]",
+        help=f"inject a fault; kinds: {', '.join(FAULT_KINDS)}",
+    )
+    parser.add_argument(
+        "--random-faults",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="fail each request with probability P (random kind, seeded by --seed)",
+    )
+    args = parser.parse_args(argv)
+    sandbox = Sandbox(
+        args.host,
+        args.port,
+        token_id=args.token_id,
+        secret=args.secret,
+        rate_limit=not args.no_rate_limit,
+        seed=args.seed,
+        fault_seed=args.seed,
+    )
+    for spec in args.fault:
+        kind, options = parse_fault(spec)
+        options.setdefault("times", None)
+        sandbox.faults.add(kind, **options)
+    if args.random_faults > 0:
+        sandbox.faults.add_random(args.random_faults, seed=args.seed)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    sandbox.start()
+    print(f"listening on {sandbox.url}", flush=True)
+    print(f"token_id: {sandbox.token_id}", flush=True)
+    print(f"secret: {sandbox.secret}", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

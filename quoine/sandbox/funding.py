@@ -1,0 +1,383 @@
+"""Lending, loans, withdrawals, deposits, bank accounts and fee estimates.
+
+Withdrawals follow ``pending -> processing -> processed``: the amount is
+reserved at creation, each state lasts ``Exchange.withdrawal_step_seconds``
+(measured with the exchange clock, advanced lazily whenever withdrawals are
+read), and at ``processed`` the amount leaves the user: the withdrawal fee goes
+to the fee account and the rest to the ``external`` account. Only ``pending``
+withdrawals can be cancelled. Loans are bookkeeping only: margin positions are
+financed by the ``house`` account and no interest is charged.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .models import D0, ApiError, Trade, User, fmt, parse_decimal
+
+if TYPE_CHECKING:
+    from .exchange import Exchange
+
+__all__ = ["Funding", "Record"]
+
+DAILY_RATE = Decimal("0.0007")
+NETWORKS: dict[str, str] = {"BTC": "BTC", "ETH": "ERC20"}
+
+
+class Record:
+    """A generic funding object (loan bid, loan, withdrawal, bank account...)."""
+
+    def __init__(self, rid: int, user: User, kind: str, now: int, **fields: Any) -> None:
+        self.id = rid
+        self.user = user
+        self.kind = kind
+        self.created_at = now
+        self.updated_at = now
+        self.fields: dict[str, Any] = fields
+
+    def __getitem__(self, key: str) -> Any:
+        return self.fields[key]
+
+    def to_json(self) -> dict[str, Any]:
+        """Render with decimals as strings and times as unix seconds."""
+        data: dict[str, Any] = {"id": self.id}
+        for key, value in self.fields.items():
+            if key.startswith("_"):
+                continue
+            data[key] = fmt(value) if isinstance(value, Decimal) else value
+        data["created_at"] = self.created_at
+        data["updated_at"] = self.updated_at
+        return data
+
+
+class Funding:
+    """The funding and lending desk of an :class:`Exchange`."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.ex = exchange
+        self.records: dict[str, dict[int, Record]] = {}
+
+    def _new(self, kind: str, user: User, **fields: Any) -> Record:
+        rec = Record(self.ex.next_id(kind), user, kind, int(self.ex.now()), **fields)
+        self.records.setdefault(kind, {})[rec.id] = rec
+        return rec
+
+    def find(self, kind: str, user: User, **filters: Any) -> list[Record]:
+        """A user's records of one kind, oldest first, filtered by field."""
+        if kind in ("crypto_withdrawal", "withdrawal"):
+            self.advance()
+        out = []
+        for rec in self.records.get(kind, {}).values():
+            if rec.user is not user:
+                continue
+            if all(v in (None, "") or str(rec.fields.get(k)) == str(v) for k, v in filters.items()):
+                out.append(rec)
+        return out
+
+    def get(self, kind: str, user: User, rid: Any) -> Record:
+        """One of a user's records by id (404 when missing)."""
+        try:
+            rec = self.records.get(kind, {}).get(int(str(rid)))
+        except ValueError:
+            rec = None
+        if rec is None or rec.user is not user:
+            raise ApiError.not_found(kind.replace("_", " ").capitalize())
+        return rec
+
+    # ---------------------------------------------------------- lending
+    def create_loan_bid(self, user: User, f: dict[str, Any]) -> Record:
+        """Offer funds for lending; the quantity is reserved while live."""
+        rate = parse_decimal(f.get("rate"), "rate")
+        qty = parse_decimal(f.get("quantity"), "quantity")
+        code = str(f.get("currency") or "")
+        if code not in self.ex.currencies:
+            raise ApiError.field("currency", "is_invalid")
+        if rate > DAILY_RATE:
+            raise ApiError.field("rate", "too_high")
+        rec = self._new(
+            "loan_bid",
+            user,
+            bidask_type="limit",
+            quantity=qty,
+            currency=code,
+            side="bid",
+            filled_quantity=D0,
+            status="live",
+            rate=rate,
+            user_id=user.id,
+        )
+        self.ex.reserve(user, code, qty, ("LoanBid", rec.id))
+        return rec
+
+    def close_loan_bid(self, rec: Record) -> Record:
+        """Close a live loan bid and release its funds."""
+        if rec.fields["status"] != "live":
+            raise ApiError.field("loan_bid", "not_live")
+        self.ex.release(rec.user, rec["currency"], ("LoanBid", rec.id))
+        rec.fields["status"] = "closed"
+        rec.updated_at = int(self.ex.now())
+        return rec
+
+    def open_loan(self, trade: Trade) -> None:
+        """Record the loan financing a new margin trade."""
+        rec = self._new(
+            "loan",
+            trade.user,
+            quantity=D0,
+            rate=DAILY_RATE / 2,
+            currency=trade.funding_currency,
+            status="open",
+            fund_reloaned=True,
+            trade_id=trade.id,
+            side="borrow",
+        )
+        trade.loan_ids.append(rec.id)
+
+    def close_loans(self, trade: Trade) -> None:
+        """Mark a closed trade's loans as repaid."""
+        for lid in trade.loan_ids:
+            rec = self.records["loan"][lid]
+            rec.fields["status"] = "closed"
+            rec.updated_at = int(self.ex.now())
+
+    def trade_loans(self, trade: Trade) -> list[dict[str, Any]]:
+        """The loans of a trade, with the borrowed amount filled in."""
+        out = []
+        for lid in trade.loan_ids:
+            rec = self.records["loan"][lid]
+            lev = Decimal(trade.leverage)
+            borrowed = trade.open_price * trade.quantity * (lev - 1) / lev
+            rec.fields["quantity"] = borrowed
+            out.append(rec.to_json())
+        return out
+
+    def ir_ladder(self, code: str) -> dict[str, Any]:
+        """Interest rate ladder: live loan bids plus a fixed synthetic book."""
+        if code not in self.ex.currencies:
+            raise ApiError.not_found("Currency")
+        levels: dict[Decimal, Decimal] = {}
+        for rec in self.records.get("loan_bid", {}).values():
+            if rec["currency"] == code and rec["status"] == "live":
+                levels[rec["rate"]] = levels.get(rec["rate"], D0) + rec["quantity"]
+        bids = [[fmt(r), fmt(q)] for r, q in sorted(levels.items(), reverse=True)]
+        base = Decimal("0.0002")
+        asks = [[fmt(base + Decimal(i) / 10000), "1000.0"] for i in range(5)]
+        return {"bids": bids, "asks": asks}
+
+    # ------------------------------------------------------- withdrawals
+    def create_withdrawal(self, user: User, f: dict[str, Any], crypto: bool) -> Record:
+        """Create a pending crypto or fiat withdrawal, reserving the amount."""
+        code = str(f.get("currency") or "")
+        currency = self.ex.currencies.get(code)
+        if currency is None or (currency.kind == "crypto") != crypto:
+            raise ApiError.field("currency", "is_invalid")
+        amount = parse_decimal(f.get("amount"), "amount")
+        if amount < max(currency.min_withdrawal, currency.withdrawal_fee):
+            raise ApiError.field("amount", "less_than_minimum_withdrawal")
+        if crypto:
+            address = str(f.get("address") or "")
+            if not address:
+                raise ApiError.field("address", "is_missing")
+            fields: dict[str, Any] = {
+                "address": address,
+                "amount": amount,
+                "state": "pending",
+                "currency": code,
+                "withdrawal_fee": currency.withdrawal_fee,
+                "payment_id": f.get("payment_id"),
+                "memo_type": f.get("memo_type"),
+                "memo_value": f.get("memo_value"),
+                "transaction_hash": None,
+                "network": f.get("network") or NETWORKS.get(code),
+                "chain_name": code,
+            }
+            kind = "crypto_withdrawal"
+        else:
+            bank = f.get("bank_account_id")
+            try:
+                self.get("bank_account", user, bank)
+            except ApiError:
+                raise ApiError.field("bank_account_id", "not_found") from None
+            fields = {
+                "amount": amount,
+                "state": "pending",
+                "currency": code,
+                "withdrawal_fee": currency.withdrawal_fee,
+                "bank_account_id": int(str(bank)),
+                "status": "pending",
+            }
+            kind = "withdrawal"
+        free = self.ex.account(user, code).free
+        if free < amount:
+            raise ApiError.field("user", "not_enough_free_balance")
+        rec = self._new(kind, user, **fields)
+        rec.fields["_t"] = self.ex.now()
+        self.ex.reserve(user, code, amount, ("Withdrawal", rec.id))
+        if crypto:
+            self._remember_address(user, code, rec["address"], rec.fields["network"])
+        return rec
+
+    def _remember_address(self, user: User, code: str, address: str, network: Any) -> None:
+        for rec in self.records.get("crypto_withdrawal_address", {}).values():
+            if rec.user is user and rec["address"] == address and rec["currency"] == code:
+                return
+        self._new(
+            "crypto_withdrawal_address",
+            user,
+            currency=code,
+            address=address,
+            network=network,
+            label=None,
+            whitelisted=True,
+        )
+
+    def set_state(self, rec: Record, state: str) -> None:
+        """Move a withdrawal to ``processing``, ``processed`` or ``cancelled``."""
+        with self.ex.lock:
+            key = ("Withdrawal", rec.id)
+            code = rec["currency"]
+            if state in ("processed", "cancelled"):
+                self.ex.release(rec.user, code, key)
+            if state == "processed":
+                fee = rec["withdrawal_fee"]
+                ex = self.ex
+                ex._move(
+                    rec.user,
+                    ex.fee_user,
+                    code,
+                    fee,
+                    "withdrawal_fee",
+                    "Withdrawal",
+                    rec.id,
+                )
+                ex._move(
+                    rec.user,
+                    ex.external,
+                    code,
+                    rec["amount"] - fee,
+                    "withdrawal",
+                    "Withdrawal",
+                    rec.id,
+                )
+            rec.fields["state"] = state
+            if "status" in rec.fields:
+                rec.fields["status"] = state
+            rec.updated_at = int(self.ex.now())
+
+    def advance(self) -> None:
+        """Move withdrawals along their state machine according to the clock."""
+        step = self.ex.withdrawal_step_seconds
+        now = self.ex.now()
+        for kind in ("crypto_withdrawal", "withdrawal"):
+            for rec in self.records.get(kind, {}).values():
+                age = now - rec.fields["_t"]
+                state = rec["state"]
+                if state == "pending" and age >= step:
+                    self.set_state(rec, "processing")
+                    state = "processing"
+                if state == "processing" and age >= 2 * step:
+                    self.set_state(rec, "processed")
+
+    def cancel_withdrawal(self, rec: Record) -> Record:
+        """Cancel a withdrawal that is still pending."""
+        self.advance()
+        if rec["state"] != "pending":
+            raise ApiError.field("withdrawal", "can_not_be_cancelled")
+        self.set_state(rec, "cancelled")
+        return rec
+
+    # --------------------------------------------------- deposits, banks
+    def create_bank_account(self, user: User, f: dict[str, Any]) -> Record:
+        """Register a bank account for fiat withdrawals."""
+        if not f.get("acc_number") and not f.get("acc_name"):
+            raise ApiError.field("acc_number", "is_missing")
+        names = ("acc_name", "bank", "acc_number", "address", "bank_branch", "swift")
+        fields = {k: f.get(k) for k in names}
+        return self._new("bank_account", user, currency=f.get("currency"), **fields)
+
+    def create_fund_info(self, user: User, f: dict[str, Any]) -> Record:
+        """A fiat deposit; the sandbox credits it at once from ``external``."""
+        code = str(f.get("currency") or "")
+        currency = self.ex.currencies.get(code)
+        if currency is None or currency.kind != "fiat":
+            raise ApiError.field("currency", "is_invalid")
+        amount = parse_decimal(f.get("amount"), "amount")
+        rec = self._new(
+            "fund_info",
+            user,
+            currency=code,
+            amount=amount,
+            state="processed",
+            fund_type="bank_deposit",
+            bank_account_id=f.get("bank_account_id"),
+        )
+        self.ex._move(self.ex.external, user, code, amount, "funding", "FundInfo", rec.id)
+        return rec
+
+    # --------------------------------------------------------------- fees
+    def fee_rules(self, fee_type: str | None) -> list[dict[str, Any]]:
+        """Fee rules as ``/fees`` and ``/user/fees`` list them."""
+        rules: list[dict[str, Any]] = []
+        for product in self.ex.products.values():
+            for role, rate in (
+                ("taker", product.taker_fee),
+                ("maker", product.maker_fee),
+            ):
+                rules.append(
+                    {
+                        "id": len(rules) + 1,
+                        "fee_type": "trade_fee",
+                        "priority": 0,
+                        "conditions": {"product_id": product.id, "role": role},
+                        "charge_type": "percentage",
+                        "charge_value": fmt(rate * 100),
+                        "charge_base_currency": product.quote,
+                    }
+                )
+        for cur in self.ex.currencies.values():
+            rules.append(
+                {
+                    "id": len(rules) + 1,
+                    "fee_type": "withdrawal_fee",
+                    "priority": 0,
+                    "conditions": {"currency": cur.code},
+                    "charge_type": "fixed",
+                    "charge_value": fmt(cur.withdrawal_fee),
+                    "charge_base_currency": cur.code,
+                }
+            )
+        if fee_type:
+            rules = [r for r in rules if r["fee_type"] == fee_type]
+        return rules
+
+    def estimate(self, f: dict[str, Any]) -> dict[str, Any]:
+        """``POST /fees/estimate`` for ``create_order`` or ``withdraw``."""
+        action = f.get("for_action")
+        params = f.get("for_params") or {}
+        if not isinstance(params, dict):
+            raise ApiError.field("for_params", "is_invalid")
+        if action == "create_order":
+            product = self.ex.product(params.get("product_id"))
+            qty = parse_decimal(params.get("quantity"), "quantity")
+            price = product.last_price
+            if params.get("price") not in (None, ""):
+                price = parse_decimal(params.get("price"), "price")
+            amount = fmt(qty * price * product.taker_fee)
+            option = {
+                "fee_type": "trade_fee",
+                "amount": amount,
+                "currency": product.quote,
+            }
+        elif action == "withdraw":
+            cur = self.ex.currencies.get(str(params.get("currency")))
+            if cur is None:
+                raise ApiError.field("currency", "is_invalid")
+            option = {
+                "fee_type": "withdrawal_fee",
+                "amount": fmt(cur.withdrawal_fee),
+                "currency": cur.code,
+            }
+        else:
+            raise ApiError.field("for_action", "is_invalid")
+        return {"fee_options": {"default": [option], "trade_fee_discount": []}}

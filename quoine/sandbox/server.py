@@ -1,0 +1,237 @@
+"""A small threaded HTTP/1.1 (keep-alive) server for the WSGI app, and :class:`Sandbox`."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Callable
+
+from .app import SandboxApp, make_app
+from .exchange import DEMO_TOKEN_ID, Exchange
+from .faults import FaultInjector, Fired
+
+__all__ = ["Sandbox", "SandboxServer"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "QuoineSandbox/1.0"
+    disable_nagle_algorithm = True
+    timeout = 60
+    server: SandboxServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default stderr access log."""
+
+    def setup(self) -> None:
+        """Track the connection so :meth:`SandboxServer.stop` can close it."""
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        """Untrack the connection."""
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        path, _, query = self.path.partition("?")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "RAW_URI": self.path,
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "REMOTE_ADDR": self.client_address[0],
+            "SERVER_PROTOCOL": self.request_version,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+        }
+        for key, value in self.headers.items():
+            environ["HTTP_" + key.upper().replace("-", "_")] = value
+        state: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> None:
+            state["status"] = status
+            state["headers"] = headers
+
+        chunks = self.server.app(environ, start_response)
+        payload = b"".join(chunks)
+        fired: Fired | None = environ.get("quoine.sandbox.fault")
+        if fired is not None and fired.kind in ("drop_before_processing", "drop_after_processing"):
+            self._drop()
+            return
+        if fired is not None and fired.kind == "hang":
+            self.server.stopping.wait(fired.delay)
+            self._drop()
+            return
+        head = [f"HTTP/1.1 {state['status']}"]
+        head.extend(f"{k}: {v}" for k, v in state["headers"])
+        if self.close_connection:
+            head.append("Connection: close")
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        if fired is not None and fired.kind == "truncated_body":
+            self.wfile.write(data + payload[: len(payload) // 2])
+            self._drop()
+            return
+        self.wfile.write(data + payload)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer serving a :class:`SandboxApp` with keep-alive."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: SandboxApp) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def track(self, conn: socket.socket, add: bool) -> None:
+        """Remember or forget an open connection."""
+        with self._conns_lock:
+            if add:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+
+    def close_connections(self) -> None:
+        """Shut down every open keep-alive connection."""
+        with self._conns_lock:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+
+class Sandbox:
+    """A running sandbox exchange on loopback.
+
+    Example::
+
+        with Sandbox() as sb:
+            client = Quoinex(sb.token_id, sb.secret, api_url=sb.url)
+
+    Args:
+        host: Interface to bind (keep the default 127.0.0.1).
+        port: TCP port; 0 picks a free one.
+        token_id: Demo API token id.
+        secret: Demo secret; random per start when None.
+        rate_limit: True = 300 requests per 300 s per token (and per IP for
+            public endpoints); an int N = N per 300 s; ``(N, seconds)``;
+            None/False = off.
+        seed: Seed for the market maker's order book.
+        clock: Time source in seconds (for deterministic tests).
+        exchange: Serve an existing :class:`Exchange` instead of a new one.
+        fault_seed: Seed for random faults.
+
+    Attributes:
+        url: ``http://HOST:PORT`` once started.
+        token_id, secret: Demo credentials.
+        exchange: Live state. app: The WSGI app. faults: The fault injector.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        token_id: str = DEMO_TOKEN_ID,
+        secret: str | None = None,
+        rate_limit: bool | int | tuple[int, float] | None = True,
+        seed: int = 0,
+        clock: Callable[[], float] | None = None,
+        exchange: Exchange | None = None,
+        fault_seed: int | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.app = make_app(
+            exchange,
+            token_id=token_id,
+            secret=secret,
+            rate_limit=rate_limit,
+            seed=seed,
+            clock=clock,
+            fault_seed=fault_seed,
+        )
+        self.exchange = self.app.exchange
+        self.token_id: str = self.app.token_id
+        self.secret: str = self.app.secret
+        self._server: SandboxServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def faults(self) -> FaultInjector:
+        """The app's fault injector."""
+        return self.app.faults
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321``."""
+        if self._server is None:
+            raise RuntimeError("sandbox is not running")
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> Sandbox:
+        """Bind and serve in a background daemon thread."""
+        if self._server is not None:
+            return self
+        server = SandboxServer((self.host, self.port), self.app)
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"quoine-sandbox-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close every connection."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stopping.set()
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until :meth:`stop` is called elsewhere."""
+        self.start()
+        assert self._thread is not None
+        self._thread.join()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
