@@ -24,11 +24,11 @@ import time
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable
 
+from .market import default_currencies, default_products, seed_executions
 from .models import (
     D0,
     Account,
     ApiError,
-    Currency,
     Entry,
     Execution,
     Order,
@@ -62,58 +62,6 @@ _MM_BALANCES = {
 }
 
 
-def _currencies() -> dict[str, Currency]:
-    table = [
-        Currency("USD", "fiat", precision=2, min_withdrawal="10", symbol="$"),
-        Currency("JPY", "fiat", precision=0, usd_rate="0.0071", symbol="¥"),
-        Currency("SGD", "fiat", precision=2, usd_rate="0.74", symbol="S$"),
-        Currency("EUR", "fiat", precision=2, usd_rate="1.08", symbol="€"),
-        Currency(
-            "BTC",
-            "crypto",
-            precision=8,
-            min_order="0.0001",
-            min_withdrawal="0.001",
-            withdrawal_fee="0.0005",
-            usd_rate="30000",
-            symbol="₿",
-        ),
-        Currency(
-            "ETH",
-            "crypto",
-            precision=8,
-            min_order="0.001",
-            min_withdrawal="0.01",
-            withdrawal_fee="0.005",
-            usd_rate="2000",
-            symbol="Ξ",
-        ),
-        Currency("P-BTC", "crypto", precision=8, min_order="0.0001", usd_rate="30000"),
-    ]
-    return {c.code: c for c in table}
-
-
-def _products() -> dict[int, Product]:
-    table = [
-        Product(1, "BTC", "USD", price="30000", tick="0.01"),
-        Product(5, "BTC", "JPY", price="4200000", tick="1"),
-        Product(7, "BTC", "SGD", price="40000", tick="0.01", disabled=True),
-        Product(27, "ETH", "USD", price="2000", tick="0.01"),
-        Product(29, "ETH", "JPY", price="280000", tick="1"),
-        Product(37, "ETH", "BTC", price="0.0666", tick="0.00001"),
-        Product(
-            603,
-            "P-BTC",
-            "USD",
-            price="30000",
-            tick="0.5",
-            taker_fee="0.0005",
-            perpetual=True,
-        ),
-    ]
-    return {p.id: p for p in table}
-
-
 class Exchange:
     """The whole exchange: products, users, books, orders and balances.
 
@@ -142,8 +90,8 @@ class Exchange:
         self.rng = random.Random(seed)
         self.book_depth = book_depth
         self.withdrawal_step_seconds = withdrawal_step_seconds
-        self.currencies = _currencies()
-        self.products = _products()
+        self.currencies = default_currencies()
+        self.products = default_products()
         self.users: dict[int, User] = {}
         self.tokens: dict[str, User] = {}
         self.orders: dict[int, Order] = {}
@@ -917,6 +865,7 @@ class Exchange:
                 order.in_book = True
 
     # ----------------------------------------------------------- history
+
     def seed_executions(
         self,
         product_id: int,
@@ -943,27 +892,5 @@ class Exchange:
             The id of the last execution created.
         """
         with self.lock:
-            product = self.product(product_id)
             rng = random.Random(seed) if seed is not None else self.rng
-            if start is None:
-                start = self.clock() - count / per_second
-            if product.executions:
-                start = max(start, product.executions[-1].timestamp)
-            price = product.last_price
-            tick = product.tick
-            last = 0
-            for i in range(count):
-                price = max(tick, price + tick * rng.randint(-3, 3))
-                qty = Decimal(rng.randint(1, 50000)) / 10000
-                exe = Execution(
-                    self.next_id("execution"),
-                    product.id,
-                    qty,
-                    price,
-                    "buy" if rng.random() < 0.5 else "sell",
-                    start + i / per_second,
-                )
-                product.executions.append(exe)
-                product.exec_times.append(exe.created_at)
-                last = exe.id
-            return last
+            return seed_executions(self, self.product(product_id), count, start, per_second, rng)

@@ -137,7 +137,7 @@ def test_market_with_range_limits_slippage(api):
 
 
 def test_stop_and_trailing_stop_trigger(api, other):
-    bid, ask = best(api)
+    _bid, ask = best(api)
     stop = api.order(
         order_type="stop", product_id=1, side="buy", quantity="0.01", price=str(ask + 1)
     )
