@@ -259,7 +259,7 @@ class Qryptos(Quoinex):
     API_URL = "https://api.qryptos.com"
 
 
-class Liquid(Quoine):
+class Liquid(Quoinex):
     """Client for Liquid, https://api.liquid.com (Quoinex and Qryptos after the 2018 merger)."""
 
     API_URL = "https://api.liquid.com"

@@ -1,0 +1,57 @@
+"""Helpers for asserting what the client put on the wire."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import jwt
+import responses
+
+API = "https://api.quoine.com"
+TOKEN_ID = "1234"
+# A canary: it must never show up in a repr, an exception or a log line.
+SECRET = "CANARY-secret-5f0d7c1e-9a4b-4c1d-8e2f-0123456789ab"
+
+
+class Sent:
+    """What one recorded call put on the wire, decoded for assertions."""
+
+    def __init__(self, call: Any) -> None:
+        request = call.request
+        split = urlsplit(request.url)
+        self.method: str = request.method
+        self.url: str = request.url
+        self.path: str = split.path
+        self.query_string: str = split.query
+        self.query: list[tuple[str, str]] = parse_qsl(split.query, keep_blank_values=True)
+        self.headers = request.headers
+        raw = request.body
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8")
+        self.raw_body: str | None = raw
+        self.body: Any = json.loads(raw) if raw else None
+        token = request.headers.get("X-Quoine-Auth")
+        self.claims: dict[str, Any] | None = (
+            jwt.decode(token, SECRET, algorithms=["HS256"]) if token else None
+        )
+        self.path_url: str = request.path_url
+
+
+def sent(mock: responses.RequestsMock, index: int = -1) -> Sent:
+    """Decode the ``index``-th call recorded by ``mock``."""
+    return Sent(mock.calls[index])
+
+
+def assert_signed(request: Sent) -> None:
+    """The request carries a valid JWT over exactly its path and query."""
+    assert request.claims is not None, "request is not signed"
+    assert set(request.claims) == {"path", "nonce", "token_id"}
+    assert request.claims["path"] == request.path_url
+    assert request.claims["token_id"] == TOKEN_ID
+    assert isinstance(request.claims["nonce"], int)
+
+
+def assert_public(request: Sent) -> None:
+    assert "X-Quoine-Auth" not in request.headers

@@ -1,0 +1,181 @@
+"""Argument conversion: exact decimals, ids, limits and times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quoine import _utils as u
+from quoine.constants import Side
+from quoine.exceptions import QuoineValidationError
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1e-05, "0.00001"),
+        (0.1, "0.1"),
+        (1e22, "10000000000000000000000"),
+        (Decimal("1E+2"), "100"),
+        (Decimal("0.010"), "0.010"),
+        ("0.00000001", "0.00000001"),
+        ("1e-8", "0.00000001"),
+        (500, "500"),
+        (" 12.5 ", "12.5"),
+    ],
+)
+def test_decimal_string_is_plain_and_exact(value, expected):
+    assert u.decimal_string(value, "quantity") == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        "0",
+        -1,
+        "-0.1",
+        Decimal("NaN"),
+        Decimal("Infinity"),
+        float("nan"),
+        "abc",
+        "",
+        True,
+        None,
+        [1],
+    ],
+)
+def test_decimal_string_rejects(value):
+    with pytest.raises(QuoineValidationError, match="quantity"):
+        u.decimal_string(value, "quantity")
+
+
+def test_decimal_string_zero_allowed_when_asked():
+    assert u.decimal_string(0, "stop_loss", allow_zero=True) == "0"
+    assert u.decimal_string(Decimal("-0"), "stop_loss", allow_zero=True) == "0"
+    with pytest.raises(QuoineValidationError, match="zero or more"):
+        u.decimal_string(-1, "stop_loss", allow_zero=True)
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("1e-18"), max_value=Decimal("1e12"), places=18, allow_nan=False
+    ).filter(lambda d: d > 0)
+)
+@settings(max_examples=300)
+def test_decimal_string_round_trips_without_exponent(value):
+    text = u.decimal_string(value, "price")
+    assert "e" not in text.lower()
+    assert Decimal(text) == value
+
+
+@given(st.floats(min_value=1e-12, max_value=1e12, allow_nan=False, allow_infinity=False))
+@settings(max_examples=300)
+def test_floats_go_through_shortest_repr(value):
+    text = u.decimal_string(value, "price")
+    assert "e" not in text.lower()
+    assert Decimal(text) == Decimal(repr(value))
+    assert float(text) == value
+
+
+@pytest.mark.parametrize(("value", "expected"), [(1, 1), ("42", 42), (" 7 ", 7)])
+def test_positive_int(value, expected):
+    assert u.positive_int(value, "order_id") == expected
+
+
+@pytest.mark.parametrize("value", [0, -3, "0", "1.5", 1.0, "abc", "", "١٢", True, None])
+def test_positive_int_rejects(value):
+    with pytest.raises(QuoineValidationError, match="order_id must be a positive integer"):
+        u.positive_int(value, "order_id")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, None), (1, 1), (1000, 1000)])
+def test_page_limit(value, expected):
+    assert u.page_limit(value) == expected
+
+
+@pytest.mark.parametrize("value", [0, 1001, -1, "x"])
+def test_page_limit_rejects(value):
+    with pytest.raises(QuoineValidationError, match="limit"):
+        u.page_limit(value)
+
+
+def test_page_number():
+    assert u.page_number(None) is None and u.page_number(3) == 3
+    with pytest.raises(QuoineValidationError, match="page"):
+        u.page_number(0)
+
+
+def test_choice_accepts_exact_values_and_enums():
+    assert u.choice("buy", "side", ("buy", "sell")) == "buy"
+    assert u.choice(Side.SELL, "side", ("buy", "sell")) == "sell"
+    assert type(u.choice(Side.SELL, "side", ("buy", "sell"))) is str
+    for bad in ("BUY", "hold", "", None, 1):
+        with pytest.raises(QuoineValidationError, match="side must be one of buy, sell"):
+            u.choice(bad, "side", ("buy", "sell"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1514764800, 1514764800),
+        (1514764800.9, 1514764800),
+        ("1514764800", 1514764800),
+        (dt.datetime(2018, 1, 1), 1514764800),
+        (dt.datetime(2018, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=9))), 1514764800),
+        (dt.date(2018, 1, 1), 1514764800),
+        ("2018-01-01", 1514764800),
+        ("2018-01-01T09:00:00+09:00", 1514764800),
+        ("1 Jan 2018 00:00 UTC", 1514764800),
+    ],
+)
+def test_unix_seconds(value, expected):
+    assert u.unix_seconds(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1514764800000, "milliseconds"),
+        ("not a date", "not a date or unix time"),
+        (-1, "after 1970"),
+        (float("nan"), "after 1970"),
+        (True, "must be a time"),
+        ([2018], "must be a time"),
+    ],
+)
+def test_unix_seconds_rejects(value, message):
+    with pytest.raises(QuoineValidationError, match=message):
+        u.unix_seconds(value)
+
+
+def test_optional_helpers_pass_none_through():
+    assert u.optional_time(None, "t") is None
+    assert u.optional_id(None, "i") is None
+    assert u.optional_choice(None, "c", ("a",)) is None
+    assert u.optional_time("2018-01-01", "t") == 1514764800
+
+
+@pytest.mark.parametrize("value", ["", None, "US D", 5])
+def test_currency_code_rejects(value):
+    with pytest.raises(QuoineValidationError, match="currency"):
+        u.currency_code(value)
+
+
+def test_non_empty_string_and_boolean():
+    assert u.non_empty_string("x", "a") == "x"
+    with pytest.raises(QuoineValidationError, match="at most 3 bytes"):
+        u.non_empty_string("abcd", "a", max_length=3)
+    with pytest.raises(QuoineValidationError, match="non-empty"):
+        u.non_empty_string("", "a")
+    assert u.boolean(False, "f") is False
+    with pytest.raises(QuoineValidationError, match="True or False"):
+        u.boolean(None, "f")
+
+
+def test_drop_none_keeps_falsy_values():
+    assert u.drop_none({"a": None, "b": 0, "c": "", "d": False}) == {"b": 0, "c": "", "d": False}
