@@ -269,7 +269,8 @@ class AccountsMixin(EndpointMixin):
 
                 history = client.get_balance_history("USD", timestamp_gte="2021-09-01")
         """
-        if limit is not None and page_limit(limit) is not None and limit < 10:
+        size = page_limit(limit)
+        if size is not None and size < 10:
             raise QuoineValidationError(f"limit must be between 10 and 1000, got {limit!r}")
         params = {
             "currency": None if currency is None else currency_code(currency),
@@ -279,7 +280,7 @@ class AccountsMixin(EndpointMixin):
             "source_group": source_group,
             "timestamp_gte": optional_time(timestamp_gte, "timestamp_gte"),
             "timestamp_lte": optional_time(timestamp_lte, "timestamp_lte"),
-            "limit": page_limit(limit),
+            "limit": size,
         }
         result: JSON = self._get("balance_history", params, signed=True)
         return result
