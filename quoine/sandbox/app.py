@@ -9,7 +9,9 @@ from __future__ import annotations
 import collections
 import json
 import re
+import sys
 import time
+import traceback
 from collections.abc import Iterable, Sequence
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote
@@ -270,6 +272,9 @@ class SandboxApp:
                 result = route.handler(req)
         except ApiError as err:
             return _json(err.status, err.body)
+        except Exception:  # a sandbox bug: answer 500 and keep serving
+            traceback.print_exc(file=sys.stderr)
+            return _json(500, {"message": "Internal Server Error"})
         return _json(200, result)
 
     def _allow(self, key: str) -> bool:

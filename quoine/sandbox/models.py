@@ -175,6 +175,16 @@ class Product:
         self.exec_times: list[int] = []
         self.stops: list[Order] = []
         self.event_time = 0.0
+        self._volume: tuple[tuple[int, int], Decimal] = ((-1, -1), D0)
+
+    def volume_24h(self, now: float) -> Decimal:
+        """Traded base quantity over the last 24 h (cached per minute)."""
+        key = (len(self.executions), int(now) // 60)
+        if self._volume[0] != key:
+            start = bisect.bisect_left(self.exec_times, int(now) - 86400)
+            volume = sum((e.quantity for e in self.executions[start:]), D0)
+            self._volume = (key, volume)
+        return self._volume[1]
 
     @property
     def max_fee(self) -> Decimal:
@@ -185,9 +195,7 @@ class Product:
         """Return the ``/products`` item."""
         bid = self.book.best(True)
         ask = self.book.best(False)
-        since = now - 86400
-        start = bisect.bisect_left(self.exec_times, int(since))
-        volume = sum((e.quantity for e in self.executions[start:]), D0)
+        volume = self.volume_24h(now)
         stamp = f"{max(self.event_time, 0.0):.9f}"
         data: dict[str, Any] = {
             "id": str(self.id),
