@@ -52,4 +52,4 @@ class EndpointMixin(abc.ABC):
         self, fetch: Callable[..., Any], limit: int | None, **params: Any
     ) -> Iterator[JSON]:
         """Yield every item of a paginated list, largest pages first."""
-        return iter_pages(fetch, limit=limit or MAX_PAGE_LIMIT, **params)
+        return iter_pages(fetch, limit=MAX_PAGE_LIMIT if limit is None else limit, **params)

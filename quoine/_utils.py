@@ -225,3 +225,10 @@ def optional_id(value: IdLike | None, name: str) -> int | None:
 def optional_choice(value: Any, name: str, allowed: Iterable[str]) -> str | None:
     """Like :func:`choice`, passing None through."""
     return None if value is None else choice(value, name, allowed)
+
+
+def wire_value(name: str, value: Any) -> Any:
+    """Make a free-form field JSON-safe: Decimal and float become plain strings."""
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        return plain(to_decimal(value, name))
+    return value

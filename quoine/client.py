@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 from urllib.parse import urlencode
 
 import requests
@@ -50,6 +50,7 @@ logger = logging.getLogger("quoine")
 #: A timeout in seconds, or a ``(connect, read)`` pair.
 Timeout = Union[float, tuple[float, float]]
 
+_ClientT = TypeVar("_ClientT", bound="Quoine")
 _AUTH_HEADER = "X-Quoine-Auth"
 _TOKEN_ENV = "QUOINE_API_TOKEN_ID"
 _SECRET_ENV = "QUOINE_API_SECRET"
@@ -181,7 +182,7 @@ class Quoine(
         if self._owns_session:
             self.session.close()
 
-    def __enter__(self) -> Quoine:
+    def __enter__(self: _ClientT) -> _ClientT:
         return self
 
     def __exit__(

@@ -33,8 +33,10 @@ def iter_pages(
         start_page: First page to ask for.
         **params: Passed to ``fetch`` unchanged (filters such as ``product_id``).
 
-    Yields:
-        Each item of ``models``, in the order the API returns them.
+    Returns:
+        An iterator over each item of ``models``, in the order the API returns
+        them. ``limit`` and ``start_page`` are checked at once; the filters are
+        checked by ``fetch`` when the first page is asked for.
 
     Example:
         .. code-block:: python
@@ -46,6 +48,12 @@ def iter_pages(
     """
     size = page_limit(limit) or MAX_PAGE_LIMIT
     page = page_number(start_page) or 1
+    return _walk_pages(fetch, size, page, params)
+
+
+def _walk_pages(
+    fetch: Callable[..., Any], size: int, page: int, params: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
     while True:
         answer = fetch(limit=size, page=page, **params)
         models = answer.get("models") if isinstance(answer, dict) else answer
@@ -78,11 +86,16 @@ def iter_executions_since(
         timestamp: Unix seconds to start from.
         limit: Page size, 1 to 1000.
 
-    Yields:
-        Execution objects in ascending time.
+    Returns:
+        An iterator over execution objects in ascending time.
     """
     size = page_limit(limit) or MAX_PAGE_LIMIT
-    since = timestamp
+    return _walk_executions(fetch, product_id, timestamp, size)
+
+
+def _walk_executions(
+    fetch: Callable[..., Any], product_id: Any, since: int, size: int
+) -> Iterator[dict[str, Any]]:
     seen: set[Any] = set()  # ids already yielded from second ``since``
     while True:
         page = fetch(product_id, since, size)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from .._base import JSON, EndpointMixin
-from .._utils import choice, decimal_string, non_empty_string
+from .._utils import choice, non_empty_string, wire_value
 
 _FOR_ACTIONS = ("create_order", "withdraw")
 
@@ -94,18 +92,10 @@ class FeesMixin(EndpointMixin):
                     price="500", order_type="limit", trading_type="spot",
                 )
         """
-        params = {key: _wire_value(key, value) for key, value in for_params.items()}
+        params = {key: wire_value(key, value) for key, value in for_params.items()}
         body = {
             "for_action": choice(for_action, "for_action", _FOR_ACTIONS),
             "for_params": params,
         }
         result: JSON = self._post("fees/estimate", body)
         return result
-
-
-def _wire_value(key: str, value: Any) -> Any:
-    if isinstance(value, (Decimal, float)):
-        return decimal_string(value, key)
-    if isinstance(value, Mapping):
-        return dict(value)
-    return value

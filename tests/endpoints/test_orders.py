@@ -1225,12 +1225,6 @@ def test_iter_orders_bad_limit_is_rejected(client, mocked, limit):
     _rejects(mocked, "limit must be", lambda: list(client.iter_orders(limit=limit)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EndpointMixin._iterate (quoine/_base.py) turns limit=0 into 1000 via `limit or "
-    "MAX_PAGE_LIMIT`, so an invalid page size is silently replaced instead of rejected "
-    "like get_orders(limit=0) (the 0.1.4 truthiness bug §6.9)",
-)
 def test_iter_orders_limit_zero_is_rejected(client, mocked):
     _rejects(mocked, "limit must be a positive integer", lambda: list(client.iter_orders(limit=0)))
 

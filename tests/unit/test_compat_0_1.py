@@ -181,6 +181,25 @@ ROWS = [
         },
         True,
     ),
+    (
+        lambda c: c.create_margin_order(
+            Q.ORDER_TYPE_MARKET_RANGE, 1, Q.SIDE_BUY, "0.01", "0", 4, "5"
+        ),
+        "POST",
+        "/orders",
+        [],
+        {
+            "order": {
+                "order_type": "market_with_range",
+                "product_id": 1,
+                "side": "buy",
+                "quantity": "0.01",
+                "price_range": "5",
+                "leverage_level": 4,
+            }
+        },
+        True,
+    ),
     (lambda c: c.get_order(2157479), "GET", "/orders/2157479", [], None, True),
     (lambda c: c.get_orders(), "GET", "/orders", [], None, True),
     (
