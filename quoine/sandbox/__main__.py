@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rate-limit", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -67,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         rate_limit=not args.no_rate_limit,
         seed=args.seed,
         fault_seed=args.seed,
+        strict_nonce=not args.lenient_nonce,
     )
     for spec in args.fault:
         kind, options = parse_fault(spec)

@@ -171,9 +171,11 @@ class SandboxApp:
         *,
         rate_limit: bool | int | tuple[int, float] | None = True,
         fault_seed: int | None = None,
+        strict_nonce: bool = True,
     ) -> None:
         from .routes import ROUTES
 
+        self.strict_nonce = strict_nonce
         self.exchange = exchange
         self.faults = FaultInjector(fault_seed)
         self.limiter: RateLimiter | None = None
@@ -287,7 +289,8 @@ class SandboxApp:
 
         Rules: a valid HS256 JWT signed with the secret of its ``token_id``;
         ``path`` claim equal to the raw request path plus ``?query``; a
-        ``nonce`` (int or numeric string) larger than the token's last one,
+        ``nonce`` (int or numeric string) larger than the token's last one
+        (or equal, when ``strict_nonce`` is False),
         or no nonce when the body carries a ``client_order_id``. Extra claims
         such as ``iat`` are ignored. The rate limit is checked after the
         signature and before the nonce is consumed.
@@ -315,7 +318,7 @@ class SandboxApp:
         if nonce is None:
             if "nonce" in claims or not req.fields("order").get("client_order_id"):
                 return failed
-        elif nonce <= user.last_nonce:
+        elif nonce < user.last_nonce or (nonce == user.last_nonce and self.strict_nonce):
             return _json(401, {"message": "Nonce is too small"})
         else:
             user.last_nonce = nonce
@@ -379,6 +382,7 @@ def make_app(
     seed: int = 0,
     clock: Callable[[], float] | None = None,
     fault_seed: int | None = None,
+    strict_nonce: bool = True,
 ) -> SandboxApp:
     """Build a bare WSGI app (no sockets), e.g. for in-process tests.
 
@@ -391,13 +395,18 @@ def make_app(
         seed: Market maker seed (ignored with ``exchange``).
         clock: Time source in seconds (ignored with ``exchange``).
         fault_seed: Seed for random faults.
+        strict_nonce: Require nonces strictly larger than the last one (the
+            real rule). False also accepts an equal nonce, which python-quoine
+            0.1.4 needs on a fast loopback (it sends ``int(time.time()*1000)``).
 
     Returns:
         The app; ``app.exchange``, ``app.faults``, ``app.token_id``, ``app.secret``.
     """
     if exchange is None:
         exchange = Exchange(seed=seed, clock=clock, token_id=token_id, secret=secret)
-    return SandboxApp(exchange, rate_limit=rate_limit, fault_seed=fault_seed)
+    return SandboxApp(
+        exchange, rate_limit=rate_limit, fault_seed=fault_seed, strict_nonce=strict_nonce
+    )
 
 
 __all__ += ["Fired"]

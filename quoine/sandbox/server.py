@@ -142,6 +142,8 @@ class Sandbox:
         clock: Time source in seconds (for deterministic tests).
         exchange: Serve an existing :class:`Exchange` instead of a new one.
         fault_seed: Seed for random faults.
+        strict_nonce: False also accepts a nonce equal to the last one (for
+            clients with millisecond nonces such as python-quoine 0.1.4).
 
     Attributes:
         url: ``http://HOST:PORT`` once started.
@@ -161,6 +163,7 @@ class Sandbox:
         clock: Callable[[], float] | None = None,
         exchange: Exchange | None = None,
         fault_seed: int | None = None,
+        strict_nonce: bool = True,
     ) -> None:
         self.host = host
         self.port = port
@@ -172,6 +175,7 @@ class Sandbox:
             seed=seed,
             clock=clock,
             fault_seed=fault_seed,
+            strict_nonce=strict_nonce,
         )
         self.exchange = self.app.exchange
         self.token_id: str = self.app.token_id

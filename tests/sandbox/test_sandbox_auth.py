@@ -113,3 +113,11 @@ def test_in_process_auth(wsgi_call, make_token):
         app, "GET", "/accounts", headers={"X-Quoine-Auth": make_token(app, "/accounts", 1)}
     )
     assert status == 401 and body == b'{"message":"Nonce is too small"}'
+
+
+def test_lenient_nonce_accepts_equal_but_not_smaller(wsgi_call, make_token):
+    app = make_app(rate_limit=None, strict_nonce=False)
+    for nonce, status in ((100, 200), (100, 200), (99, 401), (101, 200)):
+        token = make_token(app, "/accounts", nonce)
+        got = wsgi_call(app, "GET", "/accounts", headers={"X-Quoine-Auth": token})[0]
+        assert got == status, nonce
