@@ -241,15 +241,10 @@ class QuoineRateLimitError(QuoineAPIException):
             ``Retry-After`` header or the "retry after Ns" message; None if unknown.
     """
 
-    def __init__(
-        self,
-        response: requests.Response,
-        *,
-        decoded: Any = None,
-        is_json: bool | None = None,
-    ) -> None:
-        super().__init__(response, decoded=decoded, is_json=is_json)
-        self.retry_after: float | None = retry_after_seconds(response.headers, self.message)
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds to wait before the next request, or None if the answer does not say."""
+        return retry_after_seconds(self.response.headers, self.message)
 
 
 class QuoineServerError(QuoineAPIException):
