@@ -347,21 +347,24 @@ def _decode(response: requests.Response) -> Any:
         ) from None
 
 
-_NOT_SENT = ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
+# Failures that happen before any request byte is written: the request provably
+# never reached the server. urllib3 names its cause in the exception text.
+_NOT_SENT_MARKERS = (
+    "NewConnectionError",
+    "NameResolutionError",
+    "Failed to resolve",
+    "Connection refused",
+    "ConnectTimeoutError",
+)
 
 
 def _transport_error(exc: requests.exceptions.RequestException) -> QuoineTransportError:
     """Wrap a requests failure, noting whether the request may have reached the server."""
     text = str(exc)
-    reason = exc.args[0] if exc.args else exc
-    reason_text = f"{type(reason).__name__}: {reason}" if reason is not exc else text
-    sent = not (
-        isinstance(exc, requests.exceptions.ConnectTimeout)
-        or any(name in reason_text for name in _NOT_SENT)
-        or "Failed to resolve" in text
-        or "Connection refused" in text
-    )
+    never_sent = isinstance(
+        exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)
+    ) or any(marker in text for marker in _NOT_SENT_MARKERS)
     message = text if len(text) < 300 else text[:297] + "..."
     if isinstance(exc, requests.exceptions.Timeout):
-        return QuoineTimeoutError(message, sent=sent)
-    return QuoineConnectionError(message, sent=sent)
+        return QuoineTimeoutError(message, sent=not never_sent)
+    return QuoineConnectionError(message, sent=not never_sent)

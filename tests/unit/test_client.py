@@ -284,3 +284,32 @@ def test_api_exception_hides_auth_and_pickles(client, mocked):
     assert copy.status_code == 404 and copy.message == "Order not found"
     blob = pickle.dumps(error)
     assert real_token.encode() not in blob and SECRET.encode() not in blob
+
+
+def test_tls_failure_is_a_connection_error_that_was_not_sent(client, mocked):
+    mocked.get(f"{API}/products", body=requests.exceptions.SSLError("certificate verify failed"))
+    with pytest.raises(QuoineConnectionError, match="certificate verify failed") as info:
+        client.get_products()
+    assert info.value.sent is False
+    assert isinstance(info.value.__cause__, requests.exceptions.SSLError)
+
+
+def test_dns_failure_was_not_sent(client, mocked):
+    failure = requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='api.quoine.com', port=443): Max retries exceeded "
+        "(Caused by NameResolutionError(\"Failed to resolve 'api.quoine.com'\"))"
+    )
+    mocked.get(f"{API}/products", body=failure)
+    with pytest.raises(QuoineConnectionError) as info:
+        client.get_products()
+    assert info.value.sent is False
+
+
+def test_reset_after_sending_may_have_been_sent(client, mocked):
+    failure = requests.exceptions.ConnectionError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection'))"
+    )
+    mocked.post(f"{API}/orders", body=failure)
+    with pytest.raises(QuoineConnectionError) as info:
+        client.create_limit_buy(1, "0.01", "500")
+    assert info.value.sent is True
