@@ -1,0 +1,42 @@
+"""The public surface: exports, mixins, typing marker and repository promises."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import quoine
+from quoine import endpoints
+from quoine.client import Quoine
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_all_is_sorted_and_importable():
+    assert quoine.__all__ == sorted(quoine.__all__)
+    for name in quoine.__all__:
+        assert getattr(quoine, name) is not None
+
+
+def test_client_combines_every_endpoint_mixin():
+    for name in endpoints.__all__:
+        assert issubclass(Quoine, getattr(endpoints, name)), name
+
+
+def test_py_typed_marker_ships():
+    assert (ROOT / "quoine" / "py.typed").exists()
+
+
+def test_version_is_written_once():
+    text = (ROOT / "quoine" / "_version.py").read_text()
+    assert re.search(r'__version__ = "1\.0\.0"', text)
+    assert (
+        'version = {attr = "quoine._version.__version__"}' in (ROOT / "pyproject.toml").read_text()
+    )
+
+
+def test_runtime_dependencies_are_requests_and_dateutil_only():
+    text = (ROOT / "pyproject.toml").read_text()
+    block = text.split("dependencies = [", 1)[1].split("]", 1)[0]
+    names = re.findall(r'"([A-Za-z0-9_.-]+)', block)
+    assert names == ["requests", "python-dateutil"]
