@@ -1,0 +1,93 @@
+"""Fixtures for the end-to-end tests: real sandboxes on loopback, real HTTP.
+
+One sandbox serves the whole session (starting one costs a few milliseconds,
+but the market maker's book and the executions history are worth sharing). Its
+clock is wall time plus an offset that tests may push forward
+(:meth:`OffsetClock.advance`) to move withdrawals through their states.
+
+Tests that check balances trade as a fresh, funded user of their own
+(:func:`trader`) so that the other tests cannot disturb their numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from quoine.client import Quoinex
+from quoine.sandbox import Sandbox
+from quoine.sandbox.models import User
+
+FUNDS = {"USD": "100000", "JPY": "10000000", "BTC": "10", "ETH": "100"}
+
+
+class OffsetClock:
+    """Wall-clock time plus an offset that only grows."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+class Trader:
+    """A funded sandbox user and a client signed with its token."""
+
+    def __init__(self, sandbox: Sandbox, user: User) -> None:
+        assert user.token_id is not None and user.secret is not None
+        self.sandbox = sandbox
+        self.user = user
+        self.client = Quoinex(user.token_id, user.secret, api_url=sandbox.url)
+
+    def balance(self, code: str) -> Decimal:
+        with self.sandbox.exchange.lock:
+            return self.sandbox.exchange.balance(self.user, code)
+
+    def reserved(self, code: str) -> Decimal:
+        with self.sandbox.exchange.lock:
+            acct = self.user.accounts.get(code)
+            return acct.reserved if acct else Decimal(0)
+
+    def balances(self, *codes: str) -> dict[str, Decimal]:
+        return {code: self.balance(code) for code in codes}
+
+    def orders(self) -> list[Any]:
+        with self.sandbox.exchange.lock:
+            return list(self.user.orders)
+
+
+@pytest.fixture(scope="session")
+def clock() -> OffsetClock:
+    return OffsetClock()
+
+
+@pytest.fixture(scope="session")
+def sandbox(clock: OffsetClock) -> Iterator[Sandbox]:
+    with Sandbox(rate_limit=None, seed=11, clock=clock) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="session")
+def quoinex(sandbox: Sandbox) -> Iterator[Quoinex]:
+    """A client of the sandbox's demo account."""
+    with Quoinex(sandbox.token_id, sandbox.secret, api_url=sandbox.url) as client:
+        yield client
+
+
+@pytest.fixture
+def trader(sandbox: Sandbox, request: pytest.FixtureRequest) -> Iterator[Trader]:
+    """A fresh user funded with :data:`FUNDS`, and its client."""
+    user = sandbox.exchange.add_user(request.node.name[:40], FUNDS)
+    trader = Trader(sandbox, user)
+    try:
+        yield trader
+    finally:
+        trader.client.close()
