@@ -470,11 +470,14 @@ def update_trade(req: Request) -> Any:
 
 
 def adjust_margin(req: Request) -> Any:
-    """PUT /trades/{id}/adjust_margin (``delta_margin``, or a new ``margin``)."""
+    """PUT /trades/{id}/adjust_margin (``delta_margin`` or ``delta``, or a new ``margin``)."""
     trade = _find_trade(req)
     f = req.fields("trade")
-    if f.get("delta_margin") not in (None, ""):
-        raw = str(f["delta_margin"])
+    given = f.get("delta_margin")
+    if given in (None, ""):
+        given = f.get("delta")
+    if given not in (None, ""):
+        raw = str(given)
         delta = parse_decimal(raw.lstrip("-"), "delta_margin")
         delta = -delta if raw.startswith("-") else delta
     else:
