@@ -234,16 +234,11 @@ class QuoineInvalidOrder(QuoineUnprocessableError):
 
 
 class QuoineRateLimitError(QuoineAPIException):
-    """HTTP 429: too many requests.
-
-    Attributes:
-        retry_after: Seconds to wait before the next request, from the
-            ``Retry-After`` header or the "retry after Ns" message; None if unknown.
-    """
+    """HTTP 429: too many requests; :attr:`retry_after` says how long to wait."""
 
     @property
     def retry_after(self) -> float | None:
-        """Seconds to wait before the next request, or None if the answer does not say."""
+        """Seconds to wait (``Retry-After`` or "retry after Ns"), or None if unknown."""
         return retry_after_seconds(self.response.headers, self.message)
 
 

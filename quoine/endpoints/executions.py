@@ -146,8 +146,9 @@ class ExecutionsMixin(EndpointMixin):
             with_details: Add ``order_id`` and ``client_order_id`` to each execution.
 
         Returns:
-            ``{"models": [{"id", "quantity", "price", "taker_side", "my_side",
-            "created_at", ...}], "current_page": n, "total_pages": n}``.
+            A page ``{"models": [...], "current_page": n, "total_pages": n}`` of
+            executions with ``id``, ``quantity``, ``price``, ``taker_side``,
+            ``my_side`` and ``created_at``.
 
         Example:
             .. code-block:: python

@@ -134,6 +134,8 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
+                from quoine.client import Quoinex
+
                 order = client.create_order(
                     Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
                     client_order_id="my-order-0001",
@@ -358,6 +360,8 @@ class OrdersMixin(EndpointMixin):
 
         Example:
             .. code-block:: python
+
+                from quoine.client import Quoinex
 
                 order = client.create_margin_order(
                     Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",

@@ -40,3 +40,11 @@ def test_runtime_dependencies_are_requests_and_dateutil_only():
     block = text.split("dependencies = [", 1)[1].split("]", 1)[0]
     names = re.findall(r'"([A-Za-z0-9_.-]+)', block)
     assert names == ["requests", "python-dateutil"]
+
+
+def test_readme_quick_start_commands_are_the_ones_ci_runs():
+    readme = (ROOT / "README.rst").read_text()
+    quick_start = readme.split("Quick start", 1)[1].split("\n\n", 3)[2]
+    demo, tests = (line.strip() for line in quick_start.strip().splitlines())
+    assert demo == "pip install . && python -m quoine demo"
+    assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
