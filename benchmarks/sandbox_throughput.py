@@ -1,0 +1,57 @@
+"""Signed requests per second the sandbox serves on loopback.
+
+Run: ``python benchmarks/sandbox_throughput.py [--seconds 5] [--threads 2]``
+
+Each thread has its own client (its own nonces and keep-alive connection) and
+sends signed ``GET /accounts/balance`` requests for the given time. Client and
+server share this machine, so the figure is a floor for the server alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+
+from quoine.client import Quoinex
+from quoine.sandbox import Sandbox
+
+
+def measure(seconds: float, threads: int) -> dict[str, float]:
+    counts = [0] * threads
+    with Sandbox(rate_limit=None) as sandbox:
+        deadline = time.perf_counter() + seconds
+
+        def work(slot: int) -> None:
+            # One token per thread: nonces must rise per token, in arrival order.
+            token = f"bench-{slot}"
+            with sandbox.exchange.lock:
+                sandbox.exchange.add_user(token, {"USD": "1"}, token_id=token, secret="s" * 32)
+            with Quoinex(token, "s" * 32, api_url=sandbox.url) as client:
+                while time.perf_counter() < deadline:
+                    client.get_account_balances()
+                    counts[slot] += 1
+
+        workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - started
+    total = sum(counts)
+    return {"threads": threads, "requests": total, "seconds": round(elapsed, 2),
+            "signed_requests_per_second": round(total / elapsed)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.seconds, args.threads)))
+
+
+if __name__ == "__main__":
+    main()
