@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
+import pytest
 import responses
+from responses import matchers
+
+from quoine.exceptions import QuoineValidationError
 
 API = "https://api.quoine.com"
 TOKEN_ID = "1234"
@@ -55,3 +60,47 @@ def assert_signed(request: Sent) -> None:
 
 def assert_public(request: Sent) -> None:
     assert "X-Quoine-Auth" not in request.headers
+
+
+def assert_request(
+    mock: responses.RequestsMock,
+    method: str,
+    path: str,
+    query: Any = (),
+    body: Any = None,
+    *,
+    index: int = -1,
+    signed: bool | None = True,
+) -> Sent:
+    """Check the method, path, query and body of a recorded call, and its signature.
+
+    ``signed=None`` leaves the signature unchecked.
+    """
+    request = sent(mock, index)
+    assert (request.method, request.path, request.query) == (method, path, list(query))
+    assert request.body == body
+    if signed:
+        assert_signed(request)
+    elif signed is False:
+        assert_public(request)
+    return request
+
+
+def serve_pages(mock: responses.RequestsMock, url: str, pages: Any, **fixed: Any) -> None:
+    """Register one answer per page, each only for its own ``page`` query."""
+    for number, models in enumerate(pages, start=1):
+        query = {**{k: str(v) for k, v in fixed.items()}, "limit": "1000", "page": str(number)}
+        mock.get(
+            url,
+            json={"models": models, "current_page": number, "total_pages": 10000},
+            match=[matchers.query_param_matcher(query)],
+        )
+
+
+def assert_rejected(
+    mock: responses.RequestsMock, fragment: str, call: Any, *args: Any, **kwargs: Any
+) -> None:
+    """The call raises QuoineValidationError mentioning ``fragment`` and sends nothing."""
+    with pytest.raises(QuoineValidationError, match=re.escape(fragment)):
+        call(*args, **kwargs)
+    assert len(mock.calls) == 0

@@ -6,9 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from _helpers import API, assert_signed, sent
+from _helpers import API, assert_request, sent
 
 from quoine.exceptions import QuoineValidationError
+
+_request = assert_request
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
@@ -16,14 +18,6 @@ from quoine.exceptions import QuoineValidationError
 BAD_CURRENCIES = ["", None, "US D", 5, " ", "US-D"]
 # 2021-09-01T00:00:00Z
 SEPT_1 = 1630454400
-
-
-def _request(mocked, method, path, query=(), body=None, index=-1):
-    request = sent(mocked, index)
-    assert (request.method, request.path, request.query) == (method, path, list(query))
-    assert request.body == body
-    assert_signed(request)
-    return request
 
 
 # -- simple signed reads -------------------------------------------------------------------

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
-from _helpers import API, assert_public, assert_signed, sent
+from _helpers import API, assert_public, assert_rejected, assert_signed, sent, serve_pages
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from responses import matchers
 
 from quoine.client import Quoinex
-from quoine.exceptions import QuoineAPIException, QuoineValidationError
+from quoine.exceptions import QuoineAPIException
 
 PAGE = {"models": [{"id": 1, "price": "500.0"}], "current_page": 1, "total_pages": 1}
 
@@ -56,20 +54,9 @@ def test_get_executions_without_credentials(public_client, mocked):
     assert sent(mocked).query == [("product_id", "5"), ("limit", "10")]
 
 
-def _serve_pages(mocked, url, pages, **fixed):
-    """Register one answer per page, each only for its own ``page`` query."""
-    for number, models in enumerate(pages, start=1):
-        query = {**{k: str(v) for k, v in fixed.items()}, "limit": "1000", "page": str(number)}
-        mocked.get(
-            url,
-            json={"models": models, "current_page": number, "total_pages": 10000},
-            match=[matchers.query_param_matcher(query)],
-        )
-
-
 def test_iter_executions_walks_pages_until_empty(client, mocked):
     pages = [[{"id": 9}, {"id": 8}], [{"id": 7}], []]
-    _serve_pages(mocked, f"{API}/executions", pages, product_id=1)
+    serve_pages(mocked, f"{API}/executions", pages, product_id=1)
 
     assert [e["id"] for e in client.iter_executions(1)] == [9, 8, 7]
 
@@ -171,7 +158,7 @@ def test_get_my_executions_needs_credentials(public_client, mocked):
 
 def test_iter_my_executions(client, mocked):
     pages = [[{"id": 3}, {"id": 2}], [{"id": 1}], []]
-    _serve_pages(mocked, f"{API}/executions/me", pages, product_id=4, with_details=1)
+    serve_pages(mocked, f"{API}/executions/me", pages, product_id=4, with_details=1)
 
     assert [e["id"] for e in client.iter_my_executions(4, with_details=True)] == [3, 2, 1]
 
@@ -406,12 +393,6 @@ def test_iter_since_property_every_execution_exactly_once(case):
 # ------------------------------------------------------------------------------ validation
 
 
-def _rejects(mocked, fragment, call, *args, **kwargs):
-    with pytest.raises(QuoineValidationError, match=re.escape(fragment)):
-        call(*args, **kwargs)
-    assert len(mocked.calls) == 0
-
-
 @pytest.mark.parametrize("bad", [0, -1, "abc", 1.5, None, True, ""])
 @pytest.mark.parametrize(
     "call",
@@ -426,7 +407,7 @@ def _rejects(mocked, fragment, call, *args, **kwargs):
     ids=["get", "iter", "since", "iter_since", "me", "iter_me"],
 )
 def test_bad_product_id_is_rejected(client, mocked, bad, call):
-    _rejects(mocked, "product_id must be a positive integer", call, client, bad)
+    assert_rejected(mocked, "product_id must be a positive integer", call, client, bad)
 
 
 @pytest.mark.parametrize(
@@ -449,13 +430,15 @@ def test_bad_product_id_is_rejected(client, mocked, bad, call):
     ids=["get", "since", "iter_since", "me"],
 )
 def test_bad_limit_is_rejected(client, mocked, limit, fragment, call):
-    _rejects(mocked, fragment, call, client, limit)
+    assert_rejected(mocked, fragment, call, client, limit)
 
 
 @pytest.mark.parametrize("page", [0, -1, "x"])
 def test_bad_page_is_rejected(client, mocked, page):
-    _rejects(mocked, "page must be a positive integer", client.get_executions, 1, 20, page)
-    _rejects(mocked, "page must be a positive integer", client.get_my_executions, 1, 20, page)
+    assert_rejected(mocked, "page must be a positive integer", client.get_executions, 1, 20, page)
+    assert_rejected(
+        mocked, "page must be a positive integer", client.get_my_executions, 1, 20, page
+    )
 
 
 @pytest.mark.parametrize(
@@ -469,8 +452,8 @@ def test_bad_page_is_rejected(client, mocked, page):
     ],
 )
 def test_bad_timestamp_is_rejected(client, mocked, timestamp, fragment):
-    _rejects(mocked, fragment, client.get_executions_since_time, 1, timestamp)
-    _rejects(mocked, fragment, client.iter_executions_since_time, 1, timestamp)
+    assert_rejected(mocked, fragment, client.get_executions_since_time, 1, timestamp)
+    assert_rejected(mocked, fragment, client.iter_executions_since_time, 1, timestamp)
 
 
 # ---------------------------------------------------------------------------------- errors

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import pytest
 import responses
-from _helpers import API, assert_public, assert_signed, sent
+from _helpers import API, assert_public, assert_request, assert_signed, sent
 
 from quoine.client import QuoineCredentialsError
 from quoine.exceptions import QuoineValidationError
+
+_request = functools.partial(assert_request, signed=None)
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
@@ -23,13 +26,6 @@ RULES = [
         "charge_value": "0.003",
     }
 ]
-
-
-def _request(mocked, method, path, query=(), body=None):
-    request = sent(mocked)
-    assert (request.method, request.path, request.query) == (method, path, list(query))
-    assert request.body == body
-    return request
 
 
 def test_get_fees_is_public(client, mocked):

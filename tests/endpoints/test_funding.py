@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from _helpers import API, assert_signed, sent
+from _helpers import API, assert_request, sent
 
 from quoine.constants import WithdrawalState
 from quoine.exceptions import QuoineValidationError
+
+_request = assert_request
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
@@ -18,14 +20,6 @@ BAD_CURRENCIES = ["", None, "US D", 5]
 BAD_IDS = [0, -1, "abc", 1.5, None, True, ""]
 SEPT_1 = 1630454400  # 2021-09-01T00:00:00Z
 ADDRESS = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"
-
-
-def _request(mocked, method, path, query=(), body=None, index=-1):
-    request = sent(mocked, index)
-    assert (request.method, request.path, request.query) == (method, path, list(query))
-    assert request.body == body
-    assert_signed(request)
-    return request
 
 
 # -- crypto withdrawals --------------------------------------------------------------------

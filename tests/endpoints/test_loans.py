@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import pytest
 import responses
-from _helpers import API, assert_public, assert_signed, sent
+from _helpers import API, assert_public, assert_request, assert_signed, sent
 
 from quoine.client import QuoineCredentialsError
 from quoine.exceptions import QuoineValidationError
+
+_request = functools.partial(assert_request, signed=None)
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
 BAD_CURRENCIES = ["", None, "US D", 5, " "]
 BAD_IDS = [0, -1, "abc", 1.5, None, True, "", "1.0"]
-
-
-def _request(mocked, method, path, query=(), body=None):
-    request = sent(mocked)
-    assert (request.method, request.path, request.query) == (method, path, list(query))
-    assert request.body == body
-    return request
 
 
 # -- interest rate ladder (public) ---------------------------------------------------------

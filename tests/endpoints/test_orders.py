@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 import responses
-from _helpers import API, SECRET, assert_signed, sent
+from _helpers import API, SECRET, assert_rejected, assert_signed, sent, serve_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from responses import matchers
 
 from quoine.constants import MarginOrderDirection, OrderStatus, OrderType, Side, TradingType
 from quoine.exceptions import (
@@ -20,7 +18,6 @@ from quoine.exceptions import (
     QuoineNotFoundError,
     QuoineOrderNotFound,
     QuoineUnprocessableError,
-    QuoineValidationError,
 )
 
 ORDER = {"id": 2157479, "order_type": "limit", "status": "live", "price": "500.0"}
@@ -551,20 +548,9 @@ def test_get_orders_trading_type_enum(client, mocked):
 # ------------------------------------------------------------------------------ iter_orders
 
 
-def _serve_pages(mocked, url, pages, **fixed):
-    """Register one answer per page, each only for its own ``page`` query."""
-    for number, models in enumerate(pages, start=1):
-        query = {**{k: str(v) for k, v in fixed.items()}, "limit": "1000", "page": str(number)}
-        mocked.get(
-            url,
-            json={"models": models, "current_page": number, "total_pages": 10000},
-            match=[matchers.query_param_matcher(query)],
-        )
-
-
 def test_iter_orders_walks_pages_until_empty(client, mocked):
     pages = [[{"id": 1}, {"id": 2}], [{"id": 3}], []]
-    _serve_pages(mocked, f"{API}/orders", pages, product_id=1, status="filled")
+    serve_pages(mocked, f"{API}/orders", pages, product_id=1, status="filled")
 
     items = list(client.iter_orders(product_id=1, status="filled"))
 
@@ -604,7 +590,7 @@ def test_iter_orders_passes_every_filter_and_custom_limit(client, mocked):
 
 
 def test_iter_orders_first_page_empty(client, mocked):
-    _serve_pages(mocked, f"{API}/orders", [[]])
+    serve_pages(mocked, f"{API}/orders", [[]])
 
     assert list(client.iter_orders()) == []
     assert len(mocked.calls) == 1
@@ -745,7 +731,7 @@ def test_get_order_executions_limit_and_page(client, mocked):
 
 def test_iter_order_executions(client, mocked):
     pages = [[{"id": 5}, {"id": 4}], [{"id": 3}], []]
-    _serve_pages(mocked, f"{API}/orders/77/executions", pages)
+    serve_pages(mocked, f"{API}/orders/77/executions", pages)
 
     assert [e["id"] for e in client.iter_order_executions(77)] == [5, 4, 3]
     assert [sent(mocked, i).query for i in range(3)] == [
@@ -857,22 +843,16 @@ def test_decimal_amounts_round_trip_without_exponent(client, amount):
 # ------------------------------------------------------------------------------ validation
 
 
-def _rejects(mocked, fragment, call, *args, **kwargs):
-    with pytest.raises(QuoineValidationError, match=re.escape(fragment)):
-        call(*args, **kwargs)
-    assert len(mocked.calls) == 0
-
-
 @pytest.mark.parametrize("side", ["BUY", "hold", "", None, 1, "long"])
 def test_unknown_side_is_rejected(client, mocked, side):
-    _rejects(
+    assert_rejected(
         mocked, "side must be one of buy, sell", client.create_order, "limit", 1, side, "1", "2"
     )
 
 
 @pytest.mark.parametrize("side", ["BUY", 1])
 def test_margin_order_unknown_side_is_rejected(client, mocked, side):
-    _rejects(
+    assert_rejected(
         mocked,
         "side must be one of buy, sell",
         client.create_margin_order,
@@ -886,7 +866,7 @@ def test_margin_order_unknown_side_is_rejected(client, mocked, side):
 
 @pytest.mark.parametrize("order_type", ["foo", None, "LIMIT", "", 1])
 def test_unknown_order_type_is_rejected(client, mocked, order_type):
-    _rejects(
+    assert_rejected(
         mocked,
         "order_type must be one of limit, market",
         client.create_order,
@@ -900,7 +880,7 @@ def test_unknown_order_type_is_rejected(client, mocked, order_type):
 
 @pytest.mark.parametrize("order_type", ["foo", None])
 def test_margin_order_unknown_order_type_is_rejected(client, mocked, order_type):
-    _rejects(
+    assert_rejected(
         mocked,
         "order_type must be one of",
         client.create_margin_order,
@@ -932,17 +912,17 @@ def test_margin_order_unknown_order_type_is_rejected(client, mocked, order_type)
     ],
 )
 def test_bad_quantity_is_rejected(client, mocked, quantity, fragment):
-    _rejects(mocked, fragment, client.create_order, "limit", 1, "buy", quantity, "500")
+    assert_rejected(mocked, fragment, client.create_order, "limit", 1, "buy", quantity, "500")
 
 
 @pytest.mark.parametrize("method", ["create_market_buy", "create_market_sell"])
 def test_market_helper_bad_quantity_is_rejected(client, mocked, method):
-    _rejects(mocked, "quantity must be greater than zero", getattr(client, method), 1, 0)
+    assert_rejected(mocked, "quantity must be greater than zero", getattr(client, method), 1, 0)
 
 
 @pytest.mark.parametrize("order_type", ["limit", "limit_post_only", "stop"])
 def test_priced_order_without_price_is_rejected(client, mocked, order_type):
-    _rejects(
+    assert_rejected(
         mocked,
         f"price is required for {order_type} orders",
         client.create_order,
@@ -954,7 +934,7 @@ def test_priced_order_without_price_is_rejected(client, mocked, order_type):
 
 
 def test_margin_limit_order_without_price_is_rejected(client, mocked):
-    _rejects(
+    assert_rejected(
         mocked,
         "price is required for limit orders",
         client.create_margin_order,
@@ -976,11 +956,11 @@ def test_margin_limit_order_without_price_is_rejected(client, mocked):
     ],
 )
 def test_bad_price_is_rejected(client, mocked, price, fragment):
-    _rejects(mocked, fragment, client.create_limit_buy, 1, "1", price)
+    assert_rejected(mocked, fragment, client.create_limit_buy, 1, "1", price)
 
 
 def test_market_order_with_price_is_rejected(client, mocked):
-    _rejects(
+    assert_rejected(
         mocked,
         "price is not allowed on market orders",
         client.create_order,
@@ -995,7 +975,7 @@ def test_market_order_with_price_is_rejected(client, mocked):
 @pytest.mark.parametrize("order_type", ["limit", "market", "stop", "limit_post_only"])
 def test_price_range_outside_market_with_range_is_rejected(client, mocked, order_type):
     price = None if order_type == "market" else "500"
-    _rejects(
+    assert_rejected(
         mocked,
         "price_range is only allowed on market_with_range orders",
         client.create_order,
@@ -1009,7 +989,7 @@ def test_price_range_outside_market_with_range_is_rejected(client, mocked, order
 
 
 def test_market_with_range_without_price_range_is_rejected(client, mocked):
-    _rejects(
+    assert_rejected(
         mocked,
         "price_range is required for market_with_range orders",
         client.create_order,
@@ -1022,7 +1002,7 @@ def test_market_with_range_without_price_range_is_rejected(client, mocked):
 
 @pytest.mark.parametrize("price_range", ["0", "-1", "x"])
 def test_bad_price_range_is_rejected(client, mocked, price_range):
-    _rejects(mocked, "price_range", client.create_market_buy, 1, "1", price_range)
+    assert_rejected(mocked, "price_range", client.create_market_buy, 1, "1", price_range)
 
 
 @pytest.mark.parametrize(
@@ -1030,7 +1010,7 @@ def test_bad_price_range_is_rejected(client, mocked, price_range):
     [{}, {"trailing_stop_type": "percentage"}, {"trailing_stop_value": "1"}],
 )
 def test_trailing_stop_without_type_or_value_is_rejected(client, mocked, kwargs):
-    _rejects(
+    assert_rejected(
         mocked,
         "trailing_stop orders need trailing_stop_type and trailing_stop_value",
         client.create_order,
@@ -1043,7 +1023,7 @@ def test_trailing_stop_without_type_or_value_is_rejected(client, mocked, kwargs)
 
 
 def test_trailing_stop_unknown_type_is_rejected(client, mocked):
-    _rejects(
+    assert_rejected(
         mocked,
         "trailing_stop_type must be one of fiat, price, percentage",
         client.create_order,
@@ -1069,12 +1049,12 @@ def test_trailing_stop_unknown_type_is_rejected(client, mocked):
     ],
 )
 def test_bad_create_options_are_rejected(client, mocked, kwargs, fragment):
-    _rejects(mocked, fragment, client.create_order, "limit", 1, "buy", "1", "2", **kwargs)
+    assert_rejected(mocked, fragment, client.create_order, "limit", 1, "buy", "1", "2", **kwargs)
 
 
 @pytest.mark.parametrize("leverage", [0, -2, "x", None, True, 2.5])
 def test_margin_order_bad_leverage_is_rejected(client, mocked, leverage):
-    _rejects(
+    assert_rejected(
         mocked,
         "leverage_level must be a positive integer",
         client.create_margin_order,
@@ -1093,7 +1073,7 @@ BAD_CLIENT_ORDER_IDS = ["a" * 37, "has space", "under_score", "slash/x", "", "é
 @pytest.mark.parametrize("cid", [c for c in BAD_CLIENT_ORDER_IDS if c is not None])
 def test_bad_client_order_id_is_rejected_on_create(client, mocked, cid):
     fragment = "client_order_id must be 1 to 36 letters, digits or '-'"
-    _rejects(mocked, fragment, client.create_limit_buy, 1, "1", "2", client_order_id=cid)
+    assert_rejected(mocked, fragment, client.create_limit_buy, 1, "1", "2", client_order_id=cid)
 
 
 @pytest.mark.parametrize("cid", BAD_CLIENT_ORDER_IDS)
@@ -1107,7 +1087,9 @@ def test_bad_client_order_id_is_rejected_on_create(client, mocked, cid):
     ids=["get", "cancel", "update"],
 )
 def test_bad_client_order_id_is_rejected_on_lookup(client, mocked, cid, call):
-    _rejects(mocked, "client_order_id must be 1 to 36 letters, digits or '-'", call, client, cid)
+    assert_rejected(
+        mocked, "client_order_id must be 1 to 36 letters, digits or '-'", call, client, cid
+    )
 
 
 def test_client_order_id_of_36_characters_is_accepted(client, mocked):
@@ -1136,16 +1118,18 @@ BAD_IDS = [0, -1, "abc", "1.5", 1.5, None, True, "", "12a", "1/cancel"]
     ids=["get", "cancel", "update", "trades", "executions", "iter_executions"],
 )
 def test_bad_order_id_is_rejected(client, mocked, bad, call):
-    _rejects(mocked, "order_id must be a positive integer", call, client, bad)
+    assert_rejected(mocked, "order_id must be a positive integer", call, client, bad)
 
 
 @pytest.mark.parametrize("bad", [0, -1, "abc", 1.5, True])
 def test_bad_product_id_is_rejected(client, mocked, bad):
-    _rejects(
+    assert_rejected(
         mocked, "product_id must be a positive integer", client.create_limit_buy, bad, "1", "2"
     )
-    _rejects(mocked, "product_id must be a positive integer", client.get_orders, product_id=bad)
-    _rejects(mocked, "product_id must be a positive integer", client.cancel_all_orders, bad)
+    assert_rejected(
+        mocked, "product_id must be a positive integer", client.get_orders, product_id=bad
+    )
+    assert_rejected(mocked, "product_id must be a positive integer", client.cancel_all_orders, bad)
 
 
 @pytest.mark.parametrize(
@@ -1159,20 +1143,24 @@ def test_bad_product_id_is_rejected(client, mocked, bad):
     ],
 )
 def test_bad_limit_is_rejected(client, mocked, limit, fragment):
-    _rejects(mocked, fragment, client.get_orders, limit=limit)
-    _rejects(mocked, fragment, client.get_order_executions, 1, limit)
+    assert_rejected(mocked, fragment, client.get_orders, limit=limit)
+    assert_rejected(mocked, fragment, client.get_order_executions, 1, limit)
 
 
 @pytest.mark.parametrize("page", [0, -1, "x"])
 def test_bad_page_is_rejected(client, mocked, page):
-    _rejects(mocked, "page must be a positive integer", client.get_orders, page=page)
-    _rejects(mocked, "page must be a positive integer", client.get_order_executions, 1, None, page)
+    assert_rejected(mocked, "page must be a positive integer", client.get_orders, page=page)
+    assert_rejected(
+        mocked, "page must be a positive integer", client.get_order_executions, 1, None, page
+    )
 
 
 def test_update_without_quantity_or_price_is_rejected(client, mocked):
     # 0.1.4 sent {"order": {}} (bug §6.8).
-    _rejects(mocked, "give a new quantity, a new price or both", client.update_live_order, 123)
-    _rejects(
+    assert_rejected(
+        mocked, "give a new quantity, a new price or both", client.update_live_order, 123
+    )
+    assert_rejected(
         mocked,
         "give a new quantity, a new price or both",
         client.update_live_order_by_client_order_id,
@@ -1188,12 +1176,12 @@ def test_update_without_quantity_or_price_is_rejected(client, mocked):
     ],
 )
 def test_update_bad_amount_is_rejected(client, mocked, kwargs, fragment):
-    _rejects(mocked, fragment, client.update_live_order, 123, **kwargs)
+    assert_rejected(mocked, fragment, client.update_live_order, 123, **kwargs)
 
 
 @pytest.mark.parametrize("status", ["open", "LIVE", "canceled", "", 1])
 def test_bad_status_filter_is_rejected(client, mocked, status):
-    _rejects(
+    assert_rejected(
         mocked,
         "status must be one of live, filled, partially_filled, cancelled",
         client.get_orders,
@@ -1204,29 +1192,33 @@ def test_bad_status_filter_is_rejected(client, mocked, status):
 @pytest.mark.parametrize("trading_type", ["futures", "SPOT", ""])
 def test_bad_trading_type_filter_is_rejected(client, mocked, trading_type):
     fragment = "trading_type must be one of spot, margin, cfd, perpetual"
-    _rejects(mocked, fragment, client.get_orders, trading_type=trading_type)
-    _rejects(mocked, fragment, client.cancel_all_orders, trading_type=trading_type)
+    assert_rejected(mocked, fragment, client.get_orders, trading_type=trading_type)
+    assert_rejected(mocked, fragment, client.cancel_all_orders, trading_type=trading_type)
 
 
 def test_bad_funding_currency_filter_is_rejected(client, mocked):
-    _rejects(mocked, "funding_currency must be a currency code", client.get_orders, "U$D")
+    assert_rejected(mocked, "funding_currency must be a currency code", client.get_orders, "U$D")
 
 
 def test_cancel_all_bad_side_is_rejected(client, mocked):
-    _rejects(mocked, "side must be one of buy, sell", client.cancel_all_orders, side="BUY")
+    assert_rejected(mocked, "side must be one of buy, sell", client.cancel_all_orders, side="BUY")
 
 
 def test_iter_orders_bad_filter_is_rejected_before_sending(client, mocked):
-    _rejects(mocked, "status must be one of", lambda: list(client.iter_orders(status="open")))
+    assert_rejected(
+        mocked, "status must be one of", lambda: list(client.iter_orders(status="open"))
+    )
 
 
 @pytest.mark.parametrize("limit", [1001, "x", -1])
 def test_iter_orders_bad_limit_is_rejected(client, mocked, limit):
-    _rejects(mocked, "limit must be", lambda: list(client.iter_orders(limit=limit)))
+    assert_rejected(mocked, "limit must be", lambda: list(client.iter_orders(limit=limit)))
 
 
 def test_iter_orders_limit_zero_is_rejected(client, mocked):
-    _rejects(mocked, "limit must be a positive integer", lambda: list(client.iter_orders(limit=0)))
+    assert_rejected(
+        mocked, "limit must be a positive integer", lambda: list(client.iter_orders(limit=0))
+    )
 
 
 def test_signed_call_without_credentials_sends_nothing(public_client, mocked):

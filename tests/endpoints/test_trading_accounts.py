@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from _helpers import API, assert_signed, sent
+from _helpers import API, assert_request, sent
 
 from quoine.exceptions import QuoineValidationError
+
+_request = assert_request
 
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
 BAD_IDS = [0, -1, "abc", 1.5, None, True, "", "-3"]
-
-
-def _request(mocked, method, path, query=(), body=None):
-    request = sent(mocked)
-    assert (request.method, request.path, request.query) == (method, path, list(query))
-    assert request.body == body
-    assert_signed(request)
-    return request
 
 
 def test_get_trading_accounts(client, mocked):
