@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -22,7 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .demo import run_demo
 
-    return run_demo(api_url=args.api_url)
+    try:
+        return run_demo(api_url=args.api_url)
+    except BrokenPipeError:
+        # The reader went away (``python -m quoine demo | head``): not an error.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -55,3 +55,22 @@ def test_python_dash_m_quoine_demo_exits_zero():
     assert done.returncode == 0, done.stderr
     assert "Sandbox stopped." in done.stdout
     assert done.stderr == ""
+
+
+def test_demo_piped_into_a_reader_that_stops_early_exits_cleanly():
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "quoine", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert demo.stdout is not None and demo.stderr is not None
+    first_line = demo.stdout.readline()
+    demo.stdout.close()  # like `| head -1`
+    try:
+        assert demo.wait(timeout=60) == 0
+        errors = demo.stderr.read()
+    finally:
+        demo.kill()
+        demo.stderr.close()
+    assert first_line.startswith(b"Started a sandbox exchange")
+    assert b"Traceback" not in errors
