@@ -6,9 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from _helpers import API, assert_request, sent
-
-from quoine.exceptions import QuoineValidationError
+from _helpers import API, assert_rejected, assert_request, sent
 
 _request = assert_request
 
@@ -69,9 +67,7 @@ def test_create_fiat_account_flat_body(client, mocked):
 
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
 def test_create_fiat_account_bad_currency(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        client.create_fiat_account(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", client.create_fiat_account, bad)
 
 
 # -- one currency --------------------------------------------------------------------------
@@ -98,9 +94,7 @@ def test_get_reserved_balance_details(client, mocked):
 @pytest.mark.parametrize("method", ["get_account", "get_reserved_balance_details"])
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
 def test_currency_path_methods_reject_bad_codes(client, mocked, method, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        getattr(client, method)(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", getattr(client, method), bad)
 
 
 # -- transactions --------------------------------------------------------------------------
@@ -169,9 +163,7 @@ def test_get_transactions_type_tuple(client, mocked):
     ],
 )
 def test_get_transactions_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_transactions(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_transactions, **kwargs)
 
 
 def test_iter_transactions_walks_pages_with_filters(client, mocked):
@@ -213,9 +205,9 @@ def test_iter_transactions_no_filters_custom_limit(client, mocked):
 
 
 def test_iter_transactions_empty_type_list_sends_nothing(client, mocked):
-    with pytest.raises(QuoineValidationError, match="transaction_type"):
-        list(client.iter_transactions(transaction_type=[]))
-    assert len(mocked.calls) == 0
+    assert_rejected(
+        mocked, "transaction_type", lambda: list(client.iter_transactions(transaction_type=[]))
+    )
 
 
 # -- balance history -----------------------------------------------------------------------
@@ -310,9 +302,7 @@ def test_get_balance_history_times_become_whole_unix_seconds(client, mocked, whe
     ],
 )
 def test_get_balance_history_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_balance_history(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_balance_history, **kwargs)
 
 
 @pytest.mark.parametrize(("limit", "wire"), [(10, "10"), ("25", "25"), (1000, "1000")])

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 import responses
-from _helpers import API, assert_public, assert_request, assert_signed, sent
+from _helpers import API, assert_public, assert_rejected, assert_request, assert_signed, sent
 
 from quoine.client import QuoineCredentialsError
-from quoine.exceptions import QuoineValidationError
 
 _request = functools.partial(assert_request, signed=None)
 
@@ -56,9 +55,7 @@ def test_get_fees_without_credentials(public_client):
 @pytest.mark.parametrize("method", ["get_fees", "get_user_fees"])
 @pytest.mark.parametrize("bad", ["", 5])
 def test_fee_type_must_be_non_empty_string(client, mocked, method, bad):
-    with pytest.raises(QuoineValidationError, match="fee_type"):
-        getattr(client, method)(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "fee_type", getattr(client, method), bad)
 
 
 def test_get_fee_tier(client, mocked):
@@ -179,13 +176,9 @@ def test_estimate_fees_without_params(client, mocked):
 
 @pytest.mark.parametrize("bad", ["cancel_order", "", None, "CREATE_ORDER", "deposit"])
 def test_estimate_fees_bad_action(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="for_action"):
-        client.estimate_fees(bad, product_id=1)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "for_action", client.estimate_fees, bad, product_id=1)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), Decimal("Infinity")])
 def test_estimate_fees_bad_decimal_param(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="quantity"):
-        client.estimate_fees("create_order", quantity=bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "quantity", client.estimate_fees, "create_order", quantity=bad)

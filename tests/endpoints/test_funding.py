@@ -6,10 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from _helpers import API, assert_request, sent
+from _helpers import API, assert_rejected, assert_request, sent
 
 from quoine.constants import WithdrawalState
-from quoine.exceptions import QuoineValidationError
 
 _request = assert_request
 
@@ -107,9 +106,7 @@ def test_get_crypto_withdrawals_states(client, mocked, state):
     ],
 )
 def test_get_crypto_withdrawals_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_crypto_withdrawals(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_crypto_withdrawals, **kwargs)
 
 
 def test_iter_crypto_withdrawals_walks_pages_with_filters(client, mocked):
@@ -149,9 +146,7 @@ def test_iter_crypto_withdrawals_stops_on_first_empty_page(client, mocked):
 
 
 def test_iter_crypto_withdrawals_bad_state_sends_nothing(client, mocked):
-    with pytest.raises(QuoineValidationError, match="state"):
-        list(client.iter_crypto_withdrawals(state="nope"))
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "state", lambda: list(client.iter_crypto_withdrawals(state="nope")))
 
 
 def test_create_crypto_withdrawal_minimal(client, mocked):
@@ -234,9 +229,7 @@ def test_create_crypto_withdrawal_amount_plain_string(client, mocked, amount, wi
     ],
 )
 def test_create_crypto_withdrawal_validation(client, mocked, args, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.create_crypto_withdrawal(*args, **kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.create_crypto_withdrawal, *args, **kwargs)
 
 
 def test_cancel_crypto_withdrawal_uses_singular_path(client, mocked):
@@ -252,9 +245,7 @@ def test_cancel_crypto_withdrawal_uses_singular_path(client, mocked):
 @pytest.mark.parametrize("method", ["cancel_crypto_withdrawal", "cancel_withdrawal"])
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_cancel_bad_id(client, mocked, method, bad):
-    with pytest.raises(QuoineValidationError, match="withdrawal_id"):
-        getattr(client, method)(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "withdrawal_id", getattr(client, method), bad)
 
 
 # -- withdrawal addresses and networks -----------------------------------------------------
@@ -293,9 +284,7 @@ def test_get_crypto_withdrawal_addresses_currency_only(client, mocked):
     ],
 )
 def test_get_crypto_withdrawal_addresses_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_crypto_withdrawal_addresses(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_crypto_withdrawal_addresses, *args)
 
 
 def test_iter_crypto_withdrawal_addresses(client, mocked):
@@ -329,9 +318,7 @@ def test_get_crypto_networks(client, mocked):
 
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
 def test_get_crypto_networks_bad_currency(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        client.get_crypto_networks(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", client.get_crypto_networks, bad)
 
 
 # -- fiat withdrawals ----------------------------------------------------------------------
@@ -371,9 +358,7 @@ def test_get_withdrawals_no_parameters(client, mocked):
     ],
 )
 def test_get_withdrawals_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_withdrawals(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_withdrawals, **kwargs)
 
 
 def test_iter_withdrawals_walks_pages_with_filters(client, mocked):
@@ -435,9 +420,7 @@ def test_create_withdrawal_with_auth_code_and_float(client, mocked):
     ],
 )
 def test_create_withdrawal_validation(client, mocked, args, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.create_withdrawal(*args, **kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.create_withdrawal, *args, **kwargs)
 
 
 def test_cancel_withdrawal(client, mocked):
@@ -515,9 +498,7 @@ def test_create_bank_account_all_fields(client, mocked):
     ],
 )
 def test_create_bank_account_validation(client, mocked, args, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.create_bank_account(*args, **kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.create_bank_account, *args, **kwargs)
 
 
 def test_get_fund_infos(client, mocked):
@@ -564,13 +545,9 @@ def test_create_fund_info_float_amount_drops_none_fields(client, mocked):
     [(("", "1"), "currency"), (("JPY", "0"), "amount"), (("JPY", "x"), "amount")],
 )
 def test_create_fund_info_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.create_fund_info(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.create_fund_info, *args)
 
 
 @pytest.mark.parametrize("bad", ["", "J PY", 5])
 def test_get_fund_infos_bad_currency(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        client.get_fund_infos(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", client.get_fund_infos, bad)

@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 import responses
-from _helpers import API, assert_public, assert_request, assert_signed, sent
+from _helpers import API, assert_public, assert_rejected, assert_request, assert_signed, sent
 
 from quoine.client import QuoineCredentialsError
-from quoine.exceptions import QuoineValidationError
 
 _request = functools.partial(assert_request, signed=None)
 
@@ -44,9 +43,7 @@ def test_get_interest_rate_ladder_without_credentials(public_client):
 
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
 def test_get_interest_rate_ladder_bad_currency(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        client.get_interest_rate_ladder(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", client.get_interest_rate_ladder, bad)
 
 
 # -- loan bids -----------------------------------------------------------------------------
@@ -118,9 +115,7 @@ def test_create_loan_bid_amounts_are_plain_strings(
     ],
 )
 def test_create_loan_bid_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.create_loan_bid(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.create_loan_bid, **kwargs)
 
 
 def test_get_loan_bid_positional_014_order(client, mocked):
@@ -159,16 +154,12 @@ def test_get_loan_bid_only_currency(client, mocked):
     ],
 )
 def test_get_loan_bid_bad_limit_or_page(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_loan_bid("USD", **kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_loan_bid, "USD", **kwargs)
 
 
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
 def test_get_loan_bid_bad_currency(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        client.get_loan_bid(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", client.get_loan_bid, bad)
 
 
 def test_iter_loan_bids_walks_pages_until_empty(client, mocked):
@@ -204,9 +195,7 @@ def test_iter_loan_bids_does_not_stop_at_total_pages(client, mocked):
 
 
 def test_iter_loan_bids_bad_currency_sends_nothing(client, mocked):
-    with pytest.raises(QuoineValidationError, match="currency"):
-        list(client.iter_loan_bids("US D"))
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "currency", lambda: list(client.iter_loan_bids("US D")))
 
 
 def test_close_loan_bid(client, mocked):
@@ -230,9 +219,7 @@ def test_close_loan_bid_accepts_digit_string(client, mocked):
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_close_loan_bid_bad_id(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="loan_bid_id"):
-        client.close_loan_bid(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "loan_bid_id", client.close_loan_bid, bad)
 
 
 # -- loans ---------------------------------------------------------------------------------
@@ -262,9 +249,7 @@ def test_get_loans_only_currency(client, mocked):
 
 def test_get_loans_limit_zero_raises_instead_of_being_dropped(client, mocked):
     # python-quoine 0.1.4 silently dropped limit=0 (``if limit:``)
-    with pytest.raises(QuoineValidationError, match="limit"):
-        client.get_loans("USD", 0)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "limit", client.get_loans, "USD", 0)
 
 
 @pytest.mark.parametrize(
@@ -278,9 +263,7 @@ def test_get_loans_limit_zero_raises_instead_of_being_dropped(client, mocked):
     ],
 )
 def test_get_loans_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_loans(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_loans, *args)
 
 
 def test_iter_loans_walks_pages_until_empty(client, mocked):
@@ -305,9 +288,7 @@ def test_iter_loans_stops_on_first_empty_page(client, mocked):
 
 
 def test_iter_loans_limit_zero_raises(client, mocked):
-    with pytest.raises(QuoineValidationError, match="limit"):
-        list(client.iter_loans("USD", limit=0))
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "limit", lambda: list(client.iter_loans("USD", limit=0)))
 
 
 @pytest.mark.parametrize("flag", [True, False])
@@ -332,23 +313,17 @@ def test_update_loan_keyword(client, mocked):
 
 def test_update_loan_without_fund_reloaned_raises(client, mocked):
     # 0.1.4 sent {"fund_reloaned": null}
-    with pytest.raises(QuoineValidationError, match="fund_reloaned"):
-        client.update_loan(144825)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "fund_reloaned", client.update_loan, 144825)
 
 
 @pytest.mark.parametrize("bad", ["true", 1, 0, "yes"])
 def test_update_loan_non_bool_flag_raises(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="fund_reloaned"):
-        client.update_loan(1, bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "fund_reloaned", client.update_loan, 1, bad)
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_update_loan_bad_id(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="loan_id"):
-        client.update_loan(bad, True)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "loan_id", client.update_loan, bad, True)
 
 
 def test_signed_lending_calls_need_credentials(public_client):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 import responses
-from _helpers import API, assert_public, sent
-
-from quoine.exceptions import QuoineValidationError
+from _helpers import API, assert_public, assert_rejected, sent
 
 
 def test_get_products(client, mocked):
@@ -78,9 +76,7 @@ def test_get_funding_rate_history(client, mocked):
 
 @pytest.mark.parametrize("bad", [0, -1, "abc", 1.5, None, True])
 def test_bad_product_id_sends_nothing(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="product_id"):
-        client.get_product(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "product_id", client.get_product, bad)
 
 
 def test_public_calls_work_without_credentials(public_client):

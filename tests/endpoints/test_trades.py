@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _helpers import API, assert_request, sent
+from _helpers import API, assert_rejected, assert_request, sent
 
 from quoine.constants import TradeSide, TradeStatus, TradingType
-from quoine.exceptions import QuoineValidationError
 
 _request = assert_request
 
@@ -93,9 +92,7 @@ def test_get_trades_all_filters(client, mocked):
     ],
 )
 def test_get_trades_validation(client, mocked, kwargs, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.get_trades(**kwargs)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.get_trades, **kwargs)
 
 
 def test_iter_trades_walks_pages_with_filters(client, mocked):
@@ -139,9 +136,7 @@ def test_iter_trades_without_filters(client, mocked):
 
 
 def test_iter_trades_bad_status_sends_nothing(client, mocked):
-    with pytest.raises(QuoineValidationError, match="status"):
-        list(client.iter_trades(status="live"))
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "status", lambda: list(client.iter_trades(status="live")))
 
 
 # -- close_trade / close_all_trades --------------------------------------------------------
@@ -188,9 +183,7 @@ def test_close_trade_partial_flat_body(client, mocked, quantity, wire):
     ],
 )
 def test_close_trade_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.close_trade(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.close_trade, *args)
 
 
 def test_close_all_trades_sends_empty_object(client, mocked):
@@ -214,9 +207,7 @@ def test_close_all_trades_one_side_flat(client, mocked, side):
 
 @pytest.mark.parametrize("bad", ["buy", "sell", "LONG", "", 1])
 def test_close_all_trades_bad_side(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="side"):
-        client.close_all_trades(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "side", client.close_all_trades, bad)
 
 
 # -- update_trade --------------------------------------------------------------------------
@@ -265,9 +256,7 @@ def test_update_trade_zero_take_profit(client, mocked):
 
 
 def test_update_trade_with_neither_value_raises(client, mocked):
-    with pytest.raises(QuoineValidationError, match="stop_loss, take_profit"):
-        client.update_trade(1, None, None)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "stop_loss, take_profit", client.update_trade, 1, None, None)
 
 
 @pytest.mark.parametrize(
@@ -282,9 +271,7 @@ def test_update_trade_with_neither_value_raises(client, mocked):
     ],
 )
 def test_update_trade_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.update_trade(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.update_trade, *args)
 
 
 # -- get_trade_loans / adjust_trade_margin -------------------------------------------------
@@ -302,9 +289,7 @@ def test_get_trade_loans(client, mocked):
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_get_trade_loans_bad_id(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="trade_id"):
-        client.get_trade_loans(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "trade_id", client.get_trade_loans, bad)
 
 
 @pytest.mark.parametrize(
@@ -328,9 +313,7 @@ def test_adjust_trade_margin(client, mocked, delta, wire):
 
 @pytest.mark.parametrize("zero", [0, "0", Decimal("0.000"), 0.0, "-0"])
 def test_adjust_trade_margin_zero_delta_raises(client, mocked, zero):
-    with pytest.raises(QuoineValidationError, match="delta"):
-        client.adjust_trade_margin(57896, zero)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "delta", client.adjust_trade_margin, 57896, zero)
 
 
 @pytest.mark.parametrize(
@@ -343,6 +326,4 @@ def test_adjust_trade_margin_zero_delta_raises(client, mocked, zero):
     ],
 )
 def test_adjust_trade_margin_validation(client, mocked, args, fragment):
-    with pytest.raises(QuoineValidationError, match=fragment):
-        client.adjust_trade_margin(*args)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, fragment, client.adjust_trade_margin, *args)

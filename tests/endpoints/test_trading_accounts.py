@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _helpers import API, assert_request, sent
-
-from quoine.exceptions import QuoineValidationError
+from _helpers import API, assert_rejected, assert_request, sent
 
 _request = assert_request
 
@@ -45,9 +43,7 @@ def test_get_trading_account_digit_string(client, mocked):
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_get_trading_account_bad_id(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="account_id"):
-        client.get_trading_account(bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "account_id", client.get_trading_account, bad)
 
 
 def test_update_leverage_level_positional_014(client, mocked):
@@ -77,16 +73,12 @@ def test_update_leverage_level_sends_an_int(client, mocked, level):
 
 @pytest.mark.parametrize("bad", [0, -2, 2.5, None, True, "ten"])
 def test_update_leverage_level_bad_level(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="leverage_level"):
-        client.update_leverage_level(1759, bad)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "leverage_level", client.update_leverage_level, 1759, bad)
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_update_leverage_level_bad_account(client, mocked, bad):
-    with pytest.raises(QuoineValidationError, match="account_id"):
-        client.update_leverage_level(bad, 10)
-    assert len(mocked.calls) == 0
+    assert_rejected(mocked, "account_id", client.update_leverage_level, bad, 10)
 
 
 def test_get_leverage_limitation(client, mocked):
