@@ -7,7 +7,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from ._utils import drop_none
-from .constants import MAX_PAGE_LIMIT
 from .pagination import iter_pages
 
 #: A decoded JSON object as returned by the API.
@@ -52,4 +51,4 @@ class EndpointMixin(abc.ABC):
         self, fetch: Callable[..., Any], limit: int | None, **params: Any
     ) -> Iterator[JSON]:
         """Yield every item of a paginated list, largest pages first."""
-        return iter_pages(fetch, limit=MAX_PAGE_LIMIT if limit is None else limit, **params)
+        return iter_pages(fetch, limit=limit, **params)

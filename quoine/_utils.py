@@ -229,6 +229,6 @@ def optional_choice(value: Any, name: str, allowed: Iterable[str]) -> str | None
 
 def wire_value(name: str, value: Any) -> Any:
     """Make a free-form field JSON-safe: Decimal and float become plain strings."""
-    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+    if isinstance(value, (Decimal, float)):
         return plain(to_decimal(value, name))
     return value

@@ -20,7 +20,7 @@ __all__ = ["iter_executions_since", "iter_pages"]
 def iter_pages(
     fetch: Callable[..., Any],
     *,
-    limit: int = MAX_PAGE_LIMIT,
+    limit: int | None = None,
     start_page: int = 1,
     **params: Any,
 ) -> Iterator[dict[str, Any]]:
@@ -29,7 +29,8 @@ def iter_pages(
     Args:
         fetch: A list method taking ``limit=`` and ``page=`` keywords, such as
             ``client.get_orders``.
-        limit: Page size (1 to 1000); the default 1000 needs the fewest requests.
+        limit: Page size (1 to 1000); None, the default, asks for 1000, which
+            needs the fewest requests.
         start_page: First page to ask for.
         **params: Passed to ``fetch`` unchanged (filters such as ``product_id``).
 
