@@ -1,7 +1,8 @@
 """Minimal HS256 JSON Web Token support (standard library only).
 
 Only what the sandbox needs: verifying the ``X-Quoine-Auth`` header that
-clients send, and signing tokens for tests and demos.
+clients send. It is written apart from the client's signer on purpose, so a
+mistake in one is not mirrored by the other.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hmac
 import json
 from typing import Any
 
-__all__ = ["JWTError", "decode_hs256", "encode_hs256"]
+__all__ = ["JWTError", "decode_hs256", "peek_payload"]
 
 
 class JWTError(ValueError):
@@ -27,25 +28,14 @@ def _b64url_decode(part: str) -> bytes:
         raise JWTError("bad base64") from exc
 
 
-def _b64url_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def encode_hs256(payload: dict[str, Any], secret: str) -> str:
-    """Sign ``payload`` with HMAC-SHA256.
-
-    Args:
-        payload: The claims (must be JSON-serialisable).
-        secret: The shared secret.
-
-    Returns:
-        The compact JWT ``header.payload.signature``.
-    """
-    header = _b64url_encode(b'{"alg":"HS256","typ":"JWT"}')
-    body = _b64url_encode(json.dumps(payload, separators=(",", ":")).encode())
-    signing_input = f"{header}.{body}".encode("ascii")
-    sig = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
-    return f"{header}.{body}.{_b64url_encode(sig)}"
+def _json_segment(segment: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(_b64url_decode(segment))
+    except ValueError as exc:
+        raise JWTError(f"{what} is not JSON") from exc
+    if not isinstance(value, dict):
+        raise JWTError(f"{what} is not an object")
+    return value
 
 
 def peek_payload(token: str) -> dict[str, Any]:
@@ -60,16 +50,14 @@ def peek_payload(token: str) -> dict[str, Any]:
     Raises:
         JWTError: If the token is malformed.
     """
+    return _json_segment(_segments(token)[1], "payload")
+
+
+def _segments(token: str) -> list[str]:
     parts = token.split(".")
     if len(parts) != 3:
         raise JWTError("token must have three parts")
-    try:
-        payload = json.loads(_b64url_decode(parts[1]))
-    except ValueError as exc:
-        raise JWTError("payload is not JSON") from exc
-    if not isinstance(payload, dict):
-        raise JWTError("payload is not an object")
-    return payload
+    return parts
 
 
 def decode_hs256(token: str, secret: str) -> dict[str, Any]:
@@ -86,17 +74,11 @@ def decode_hs256(token: str, secret: str) -> dict[str, Any]:
         JWTError: If the token is malformed, uses another algorithm or the
             signature does not match.
     """
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise JWTError("token must have three parts")
-    try:
-        header = json.loads(_b64url_decode(parts[0]))
-    except ValueError as exc:
-        raise JWTError("header is not JSON") from exc
-    if not isinstance(header, dict) or header.get("alg") != "HS256":
+    parts = _segments(token)
+    if _json_segment(parts[0], "header").get("alg") != "HS256":
         raise JWTError("only HS256 is accepted")
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii", "replace")
     expected = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, _b64url_decode(parts[2])):
         raise JWTError("signature mismatch")
-    return peek_payload(token)
+    return _json_segment(parts[1], "payload")

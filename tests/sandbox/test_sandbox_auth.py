@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import jwt
 
+from quoine._auth import encode_jwt_hs256
 from quoine.sandbox import make_app
-from quoine.sandbox._jwt import JWTError, decode_hs256, encode_hs256
+from quoine.sandbox._jwt import JWTError, decode_hs256
 
 
 def test_missing_header_is_plain_text_401(api):
@@ -79,7 +80,7 @@ def test_public_endpoints_ignore_auth(api):
 
 def test_own_jwt_roundtrip_and_pyjwt_compat():
     key = "k" * 32
-    token = encode_hs256({"path": "/x", "nonce": 1, "token_id": "t"}, key)
+    token = encode_jwt_hs256({"path": "/x", "nonce": 1, "token_id": "t"}, key)
     assert jwt.decode(token, key, algorithms=["HS256"]) == {
         "path": "/x",
         "nonce": 1,
