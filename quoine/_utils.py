@@ -227,6 +227,21 @@ def optional_choice(value: Any, name: str, allowed: Iterable[str]) -> str | None
     return None if value is None else choice(value, name, allowed)
 
 
+def optional_decimal(value: Amount | None, name: str, *, allow_zero: bool = False) -> str | None:
+    """Like :func:`decimal_string`, passing None through."""
+    return None if value is None else decimal_string(value, name, allow_zero=allow_zero)
+
+
+def optional_currency(value: Any, name: str = "currency") -> str | None:
+    """Like :func:`currency_code`, passing None through."""
+    return None if value is None else currency_code(value, name)
+
+
+def optional_text(value: Any, name: str) -> str | None:
+    """Like :func:`non_empty_string`, passing None through."""
+    return None if value is None else non_empty_string(value, name)
+
+
 def wire_value(name: str, value: Any) -> Any:
     """Make a free-form field JSON-safe: Decimal and float become plain strings."""
     if isinstance(value, (Decimal, float)):

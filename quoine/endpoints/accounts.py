@@ -10,6 +10,7 @@ from .._utils import (
     TimeLike,
     currency_code,
     non_empty_string,
+    optional_currency,
     optional_id,
     optional_time,
     page_limit,
@@ -197,7 +198,7 @@ class AccountsMixin(EndpointMixin):
                 page = client.get_transactions("USD", limit=100)
         """
         params = {
-            "currency": None if currency is None else currency_code(currency),
+            "currency": optional_currency(currency),
             "transaction_type": _transaction_types(transaction_type),
             "limit": page_limit(limit),
             "page": page_number(page),
@@ -273,7 +274,7 @@ class AccountsMixin(EndpointMixin):
         if size is not None and size < 10:
             raise QuoineValidationError(f"limit must be between 10 and 1000, got {limit!r}")
         params = {
-            "currency": None if currency is None else currency_code(currency),
+            "currency": optional_currency(currency),
             "source_action": source_action,
             "source_object_type": source_object_type,
             "source_object_id": optional_id(source_object_id, "source_object_id"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._base import JSON, EndpointMixin
-from .._utils import choice, non_empty_string, wire_value
+from .._utils import choice, optional_text, wire_value
 
 _FOR_ACTIONS = ("create_order", "withdraw")
 
@@ -30,7 +30,7 @@ class FeesMixin(EndpointMixin):
 
                 rules = client.get_fees("trade_fee")
         """
-        params = {"fee_type": None if fee_type is None else non_empty_string(fee_type, "fee_type")}
+        params = {"fee_type": optional_text(fee_type, "fee_type")}
         return self._get("fees", params)
 
     def get_fee_tier(self) -> JSON:
@@ -66,7 +66,7 @@ class FeesMixin(EndpointMixin):
 
                 fees = client.get_user_fees("trade_fee")
         """
-        params = {"fee_type": None if fee_type is None else non_empty_string(fee_type, "fee_type")}
+        params = {"fee_type": optional_text(fee_type, "fee_type")}
         return self._get("user/fees", params, signed=True)
 
     def estimate_fees(self, for_action: str, **for_params: Any) -> JSON:

@@ -15,6 +15,8 @@ from .._utils import (
     drop_none,
     non_empty_string,
     optional_choice,
+    optional_currency,
+    optional_text,
     optional_time,
     page_limit,
     page_number,
@@ -25,10 +27,6 @@ from ..constants import WithdrawalState
 
 _STATES = (*tuple(s.value for s in WithdrawalState), "to_be_reviewed", "approved", "broadcasted")
 _MEMO_TYPES = ("text", "id", "hash")
-
-
-def _optional_text(value: str | None, name: str) -> str | None:
-    return None if value is None else non_empty_string(value, name)
 
 
 class FundingMixin(EndpointMixin):
@@ -64,8 +62,8 @@ class FundingMixin(EndpointMixin):
                 pending = client.get_crypto_withdrawals("BTC", state="pending")["models"]
         """
         params = {
-            "currency": None if currency is None else currency_code(currency),
-            "address": _optional_text(address, "address"),
+            "currency": optional_currency(currency),
+            "address": optional_text(address, "address"),
             "timestamp": optional_time(timestamp, "timestamp"),
             "state": optional_choice(state, "state", _STATES),
             "limit": page_limit(limit),
@@ -149,14 +147,14 @@ class FundingMixin(EndpointMixin):
             "currency": currency_code(currency),
             "address": non_empty_string(address, "address"),
             "amount": decimal_string(amount, "amount"),
-            "network": _optional_text(network, "network"),
-            "payment_id": _optional_text(payment_id, "payment_id"),
+            "network": optional_text(network, "network"),
+            "payment_id": optional_text(payment_id, "payment_id"),
             "memo_type": optional_choice(memo_type, "memo_type", _MEMO_TYPES),
-            "memo_value": _optional_text(memo_value, "memo_value"),
+            "memo_value": optional_text(memo_value, "memo_value"),
         }
         body = drop_none(
             {
-                "auth_code": _optional_text(auth_code, "auth_code"),
+                "auth_code": optional_text(auth_code, "auth_code"),
                 "crypto_withdrawal": drop_none(withdrawal),
             }
         )
@@ -277,7 +275,7 @@ class FundingMixin(EndpointMixin):
                 withdrawals = client.get_withdrawals("JPY")["models"]
         """
         params = {
-            "currency": None if currency is None else currency_code(currency),
+            "currency": optional_currency(currency),
             "state": optional_choice(state, "state", _STATES),
             "limit": page_limit(limit),
             "page": page_number(page),
@@ -344,7 +342,7 @@ class FundingMixin(EndpointMixin):
         }
         body = drop_none(
             {
-                "auth_code": _optional_text(auth_code, "auth_code"),
+                "auth_code": optional_text(auth_code, "auth_code"),
                 "withdrawal": withdrawal,
             }
         )
@@ -426,11 +424,11 @@ class FundingMixin(EndpointMixin):
             "acc_name": non_empty_string(acc_name, "acc_name"),
             "bank": non_empty_string(bank, "bank"),
             "acc_number": non_empty_string(acc_number, "acc_number"),
-            "currency": None if currency is None else currency_code(currency),
-            "address": _optional_text(address, "address"),
-            "bank_branch": _optional_text(bank_branch, "bank_branch"),
-            "swift": _optional_text(swift, "swift"),
-            "bank_statement": _optional_text(bank_statement, "bank_statement"),
+            "currency": optional_currency(currency),
+            "address": optional_text(address, "address"),
+            "bank_branch": optional_text(bank_branch, "bank_branch"),
+            "swift": optional_text(swift, "swift"),
+            "bank_statement": optional_text(bank_statement, "bank_statement"),
         }
         result: JSON = self._post("bank_accounts", {"bank_account": drop_none(bank_account)})
         return result
@@ -451,7 +449,7 @@ class FundingMixin(EndpointMixin):
 
                 deposits = client.get_fund_infos("JPY")
         """
-        params = {"currency": None if currency is None else currency_code(currency)}
+        params = {"currency": optional_currency(currency)}
         return self._get("fund_infos", params, signed=True)
 
     def create_fund_info(self, currency: str, amount: Amount, **fields: Any) -> JSON:

@@ -11,10 +11,11 @@ from .._utils import (
     Amount,
     IdLike,
     choice,
-    currency_code,
     decimal_string,
     drop_none,
     optional_choice,
+    optional_currency,
+    optional_decimal,
     optional_id,
     page_limit,
     page_number,
@@ -63,8 +64,8 @@ def _edit_body(quantity: Amount | None, price: Amount | None) -> JSON:
     if quantity is None and price is None:
         raise QuoineValidationError("give a new quantity, a new price or both")
     order = {
-        "quantity": None if quantity is None else decimal_string(quantity, "quantity"),
-        "price": None if price is None else decimal_string(price, "price"),
+        "quantity": optional_decimal(quantity, "quantity"),
+        "price": optional_decimal(price, "price"),
     }
     return {"order": drop_none(order)}
 
@@ -159,27 +160,19 @@ class OrdersMixin(EndpointMixin):
             "product_id": positive_int(product_id, "product_id"),
             "side": choice(side, "side", _SIDES),
             "quantity": decimal_string(quantity, "quantity"),
-            "price": None if price is None else decimal_string(price, "price"),
-            "price_range": None
-            if price_range is None
-            else decimal_string(price_range, "price_range"),
+            "price": optional_decimal(price, "price"),
+            "price_range": optional_decimal(price_range, "price_range"),
             "client_order_id": None
             if client_order_id is None
             else _client_order_id(client_order_id),
             "trailing_stop_type": optional_choice(
                 trailing_stop_type, "trailing_stop_type", _TRAILING_STOP_TYPES
             ),
-            "trailing_stop_value": None
-            if trailing_stop_value is None
-            else decimal_string(trailing_stop_value, "trailing_stop_value"),
-            "take_profit": None
-            if take_profit is None
-            else decimal_string(take_profit, "take_profit"),
-            "stop_loss": None if stop_loss is None else decimal_string(stop_loss, "stop_loss"),
+            "trailing_stop_value": optional_decimal(trailing_stop_value, "trailing_stop_value"),
+            "take_profit": optional_decimal(take_profit, "take_profit"),
+            "stop_loss": optional_decimal(stop_loss, "stop_loss"),
             "leverage_level": optional_id(leverage_level, "leverage_level"),
-            "funding_currency": None
-            if funding_currency is None
-            else currency_code(funding_currency, "funding_currency"),
+            "funding_currency": optional_currency(funding_currency, "funding_currency"),
             "order_direction": optional_choice(order_direction, "order_direction", _DIRECTIONS),
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
@@ -459,9 +452,7 @@ class OrdersMixin(EndpointMixin):
                 live = client.get_orders(product_id=1, status=client.STATUS_LIVE)["models"]
         """
         params = {
-            "funding_currency": None
-            if funding_currency is None
-            else currency_code(funding_currency, "funding_currency"),
+            "funding_currency": optional_currency(funding_currency, "funding_currency"),
             "product_id": optional_id(product_id, "product_id"),
             "status": optional_choice(status, "status", _STATUSES),
             "with_details": 1 if with_details else None,

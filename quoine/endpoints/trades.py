@@ -8,10 +8,11 @@ from .._base import JSON, EndpointMixin
 from .._utils import (
     Amount,
     IdLike,
-    currency_code,
     decimal_string,
     drop_none,
     optional_choice,
+    optional_currency,
+    optional_decimal,
     optional_id,
     page_limit,
     page_number,
@@ -67,9 +68,7 @@ class TradesMixin(EndpointMixin):
                 open_trades = client.get_trades(status="open")["models"]
         """
         params = {
-            "funding_currency": None
-            if funding_currency is None
-            else currency_code(funding_currency, "funding_currency"),
+            "funding_currency": optional_currency(funding_currency, "funding_currency"),
             "status": optional_choice(status, "status", _TRADE_STATUSES),
             "product_id": optional_id(product_id, "product_id"),
             "side": optional_choice(side, "side", _TRADE_SIDES),
@@ -190,12 +189,8 @@ class TradesMixin(EndpointMixin):
         if stop_loss is None and take_profit is None:
             raise QuoineValidationError("give stop_loss, take_profit or both")
         trade = {
-            "stop_loss": None
-            if stop_loss is None
-            else decimal_string(stop_loss, "stop_loss", allow_zero=True),
-            "take_profit": None
-            if take_profit is None
-            else decimal_string(take_profit, "take_profit", allow_zero=True),
+            "stop_loss": optional_decimal(stop_loss, "stop_loss", allow_zero=True),
+            "take_profit": optional_decimal(take_profit, "take_profit", allow_zero=True),
         }
         result: JSON = self._put(_trade_path(trade_id), {"trade": drop_none(trade)})
         return result
