@@ -1,18 +1,17 @@
 """The clients: :class:`Quoine` and its exchange presets Quoinex, Qryptos and Liquid.
 
-Every API call goes through :meth:`Quoine._request`: build the URL and body, sign
-with a fresh nonce, send with a timeout and without following redirects, and
-decode the answer or raise a typed exception.
+Every API call goes through :meth:`Quoine._request`: build the request, wait for
+a rate-limit slot, sign with a fresh nonce, send with a timeout and without
+following redirects, read and decode the answer or raise a typed exception, and
+send again only when that is provably safe (see :mod:`quoine._retry`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
 from collections.abc import Mapping
-from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar, Union
 from urllib.parse import urlencode
@@ -20,6 +19,8 @@ from urllib.parse import urlencode
 import requests
 
 from ._auth import NonceGenerator, QuoineAuth
+from ._http import AUTH_HEADER, decode, dump_json, mask_auth, read_body, transport_error
+from ._retry import RetryPolicy
 from ._version import __version__
 from .constants import API_VERSION, DEFAULT_TIMEOUT
 from .endpoints import (
@@ -34,14 +35,12 @@ from .endpoints import (
     TradingAccountsMixin,
 )
 from .exceptions import (
-    QuoineConnectionError,
     QuoineError,
-    QuoineResponseException,
-    QuoineTimeoutError,
-    QuoineTransportError,
+    QuoineNonceError,
+    QuoineRateLimitError,
     QuoineValidationError,
-    raise_for_error_response,
 )
+from .ratelimit import RateLimiter
 
 __all__ = ["Liquid", "Qryptos", "Quoine", "QuoineCredentialsError", "Quoinex"]
 
@@ -51,9 +50,10 @@ logger = logging.getLogger("quoine")
 Timeout = Union[float, tuple[float, float]]
 
 _ClientT = TypeVar("_ClientT", bound="Quoine")
-_AUTH_HEADER = "X-Quoine-Auth"
 _TOKEN_ENV = "QUOINE_API_TOKEN_ID"
 _SECRET_ENV = "QUOINE_API_SECRET"
+#: The API's documented limit: 300 requests per 5 minutes per token.
+DEFAULT_RATE_LIMIT = (300, 300.0)
 
 
 class QuoineCredentialsError(QuoineError):
@@ -86,11 +86,22 @@ class Quoine(
             its ``message`` errors.
         api_url: Base URL, e.g. a sandbox's. Defaults to the class's ``API_URL``
             (an ``API_URL`` set on the instance later is honoured too).
-        timeout: Seconds, or ``(connect, read)``; default ``(3.05, 10)``. Must be
-            positive: a request without a timeout can hang forever.
+        timeout: Seconds, or ``(connect, read)``, for each attempt; default
+            ``(3.05, 10)``. Must be positive: a request without a timeout can hang
+            forever.
         session: A configured :class:`requests.Session` (proxies, adapters,
             certificates) to use as given. The client closes only a session it
             created itself.
+        max_retries: How many times a failed call may be sent again (default 3;
+            0 turns retrying off). Only requests that cannot change state are
+            re-sent after they may have reached the server; see
+            :doc:`/reliability`.
+        backoff_factor: Base of the exponential backoff between attempts, in
+            seconds (default 0.5).
+        deadline: Longest one call may take from its first send to its answer,
+            retries and waits included (default 30 s).
+        rate_limit: ``(calls, seconds)``, a shared :class:`~quoine.ratelimit.RateLimiter`,
+            or None for no client-side limit. Default ``(300, 300)``, the API's limit.
 
     Example:
         .. code-block:: python
@@ -138,6 +149,10 @@ class Quoine(
         api_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
+        max_retries: int = 3,
+        backoff_factor: float = 0.5,
+        deadline: float = 30.0,
+        rate_limit: RateLimiter | tuple[int, float] | None = DEFAULT_RATE_LIMIT,
     ) -> None:
         if api_token_id is None:
             api_token_id = os.environ.get(_TOKEN_ENV) or None
@@ -148,6 +163,8 @@ class Quoine(
         if api_url is not None:
             self.API_URL = _check_url(api_url)
         self.timeout: Timeout = _check_timeout(timeout)
+        self.retry = RetryPolicy(max_retries, backoff_factor, deadline)
+        self.rate_limiter = _rate_limiter(rate_limit)
         self.api_token_id = api_token_id
         self.vendor_id = vendor_id if vendor_id is not None else self.VENDOR_ID
         self.language = language or self.LANGUAGE
@@ -201,51 +218,125 @@ class Quoine(
         signed: bool = False,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """Send one API request and return its decoded JSON answer.
+        """Send one API call, retrying where safe, and return its decoded JSON answer.
 
         Args:
             method: HTTP verb.
             path: Path below the API root, without a leading slash.
-            signed: Add the ``X-Quoine-Auth`` signature.
+            signed: Add the ``X-Quoine-Auth`` signature (afresh on every attempt).
             params: Query parameters (already checked; None values dropped).
             body: JSON body, sent as UTF-8 JSON with exact decimals.
+            idempotent: Whether sending twice is harmless; defaults to True for
+                GET only. Decides which failures after sending are retried.
 
         Returns:
             The decoded JSON (floats as :class:`~decimal.Decimal`).
         """
-        auth = self._auth
-        if signed and auth is None:
+        if signed and self._auth is None:
             raise QuoineCredentialsError(
                 f"{method} /{path} needs an API token id and secret: pass them to "
                 f"{type(self).__name__}(...) or set {_TOKEN_ENV} and {_SECRET_ENV}"
             )
         query = urlencode(params, doseq=True) if params else ""
         url = f"{self.API_URL.rstrip('/')}/{path}" + (f"?{query}" if query else "")
-        data = None if body is None else _dump_json(body)
+        data = None if body is None else dump_json(body)
+        request = self.session.prepare_request(
+            requests.Request(method, url, headers=self.headers, data=data)
+        )
+        policy, limiter = self.retry, self.rate_limiter
+        idempotent = method == "GET" if idempotent is None else idempotent
+        retries, resigned = 0, False
+        first_send: float | None = None
+        while True:
+            if limiter is not None:
+                # Before signing, so the nonce is not aged by the wait.
+                limiter.acquire(None if first_send is None else self._time_left(first_send))
+            if first_send is None:
+                first_send = policy.clock()
+            try:
+                return self._send(request, signed, first_send + policy.deadline, retries + 1)
+            except QuoineError as exc:
+                error = exc
+            finally:
+                if limiter is not None:
+                    limiter.release()
+            error.attempts = retries + 1
+            if isinstance(error, QuoineRateLimitError) and limiter is not None:
+                limiter.cool_down(error.retry_after or limiter.period)
+            wait = policy.delay(
+                error,
+                idempotent=idempotent,
+                retries=retries,
+                resigned=resigned,
+                elapsed=policy.clock() - first_send,
+            )
+            if wait is None:
+                raise error
+            resigned = resigned or isinstance(error, QuoineNonceError)
+            logger.info(
+                "%s %s: %s; attempt %d of %d in %.2f s",
+                method,
+                request.path_url,
+                type(error).__name__,
+                retries + 2,
+                policy.max_retries + 1,
+                wait,
+            )
+            policy.sleep(wait)
+            retries += 1
+
+    def _time_left(self, first_send: float) -> float:
+        return first_send + self.retry.deadline - self.retry.clock()
+
+    def _send(
+        self, request: requests.PreparedRequest, signed: bool, deadline: float, attempt: int
+    ) -> Any:
+        """One attempt: sign, send, read within the deadline, decode."""
+        if signed:
+            assert self._auth is not None
+            request.headers[AUTH_HEADER] = self._auth.sign(request.path_url)
+        clock = self.retry.clock
         started = time.perf_counter()
         try:
-            response = self.session.request(
-                method,
-                url,
-                data=data,
-                headers=self.headers,
-                auth=auth if signed else None,
-                timeout=self.timeout,
+            response = self.session.send(
+                request,
+                stream=True,
+                timeout=_bounded(self.timeout, deadline - clock()),
                 allow_redirects=False,
+                **self._send_settings(request.url),
             )
+            read_body(response, deadline, clock)
         except requests.exceptions.RequestException as exc:
-            _mask_auth(exc.request)
-            logger.debug("%s /%s failed: %s", method, path, type(exc).__name__)
-            raise _transport_error(exc) from exc
+            mask_auth(exc.request)
+            logger.debug(
+                "%s %s failed: %s, attempt %d",
+                request.method,
+                request.path_url,
+                type(exc).__name__,
+                attempt,
+            )
+            raise transport_error(exc) from exc
         logger.debug(
-            "%s /%s -> %s in %.1f ms",
-            method,
-            path,
+            "%s %s -> %s in %.1f ms, attempt %d%s",
+            request.method,
+            request.path_url,
             response.status_code,
             (time.perf_counter() - started) * 1000,
+            attempt,
+            f", {AUTH_HEADER}: ***" if signed else "",
         )
-        return _decode(response)
+        return decode(response)
+
+    def _send_settings(self, url: str | None) -> dict[str, Any]:
+        """Proxies, TLS verification and client certificate for ``url``.
+
+        What :meth:`requests.Session.request` would use: the session's settings
+        merged with the environment (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...).
+        """
+        settings = self.session.merge_environment_settings(url, {}, True, None, None)
+        return {key: value for key, value in settings.items() if key != "stream"}
 
 
 class Quoinex(Quoine):
@@ -282,6 +373,24 @@ def _check_url(url: Any) -> str:
     return url.rstrip("/")
 
 
+def _rate_limiter(rate_limit: Any) -> RateLimiter | None:
+    if rate_limit is None or isinstance(rate_limit, RateLimiter):
+        return rate_limit
+    if isinstance(rate_limit, tuple) and len(rate_limit) == 2:
+        return RateLimiter(rate_limit[0], rate_limit[1])
+    raise QuoineValidationError(
+        f"rate_limit must be (calls, seconds), a RateLimiter or None, got {rate_limit!r}"
+    )
+
+
+def _bounded(timeout: Timeout, remaining: float) -> Timeout:
+    """The per-attempt timeout, cut down to what is left of the call's deadline."""
+    remaining = max(remaining, 0.001)
+    if isinstance(timeout, tuple):
+        return (min(timeout[0], remaining), min(timeout[1], remaining))
+    return min(timeout, remaining)
+
+
 def _check_timeout(timeout: Any) -> Timeout:
     parts = timeout if isinstance(timeout, tuple) else (timeout,)
     if len(parts) not in (1, 2) or not all(
@@ -293,78 +402,3 @@ def _check_timeout(timeout: Any) -> Timeout:
             f"got {timeout!r} (a request without a timeout can hang forever)"
         )
     return (float(parts[0]), float(parts[1])) if len(parts) == 2 else float(parts[0])
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _dump_json(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), default=_json_default, allow_nan=False).encode()
-
-
-def _mask_auth(request: Any) -> None:
-    headers = getattr(request, "headers", None)
-    if headers is not None and _AUTH_HEADER in headers:
-        headers[_AUTH_HEADER] = "***"
-
-
-def _masked_copy(response: requests.Response) -> requests.Response:
-    # The answer is going into an exception: keep the real request (tests and
-    # hooks may hold it) but hand out a copy with the signature masked.
-    if response.request is not None and _AUTH_HEADER in response.request.headers:
-        request = response.request.copy()
-        _mask_auth(request)
-        response.request = request
-    return response
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _decode(response: requests.Response) -> Any:
-    status = response.status_code
-    if status >= 400:
-        raise_for_error_response(_masked_copy(response))
-    if 300 <= status < 400:
-        location = response.headers.get("Location", "")
-        raise QuoineResponseException(
-            f"unexpected redirect ({status}) to {location[:100]!r}; not followed",
-            _masked_copy(response),
-        )
-    if status == 204:
-        return None
-    try:
-        return json.loads(response.content, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError):
-        kind = response.headers.get("Content-Type", "unknown type")
-        raise QuoineResponseException(
-            f"Invalid Response: status {status}, {kind[:60]}, body is not valid JSON",
-            _masked_copy(response),
-        ) from None
-
-
-# Failures that happen before any request byte is written: the request provably
-# never reached the server. urllib3 names its cause in the exception text.
-_NOT_SENT_MARKERS = (
-    "NewConnectionError",
-    "NameResolutionError",
-    "Failed to resolve",
-    "Connection refused",
-    "ConnectTimeoutError",
-)
-
-
-def _transport_error(exc: requests.exceptions.RequestException) -> QuoineTransportError:
-    """Wrap a requests failure, noting whether the request may have reached the server."""
-    text = str(exc)
-    never_sent = isinstance(
-        exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)
-    ) or any(marker in text for marker in _NOT_SENT_MARKERS)
-    message = text if len(text) < 300 else text[:297] + "..."
-    if isinstance(exc, requests.exceptions.Timeout):
-        return QuoineTimeoutError(message, sent=not never_sent)
-    return QuoineConnectionError(message, sent=not never_sent)

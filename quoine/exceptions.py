@@ -6,8 +6,10 @@ Everything the library raises on purpose derives from :class:`QuoineError`::
     ├── QuoineValidationError       bad argument, caught before anything is sent (also a ValueError)
     ├── QuoineRequestException      the call did not produce a usable answer (0.1.x name)
     │   ├── QuoineResponseException     2xx answer whose body is not valid JSON
+    │   ├── QuoineAmbiguousOrderError   an order may or may not have been placed
     │   └── QuoineTransportError        transport failure (also a requests.RequestException)
     │       ├── QuoineConnectionError       (also a requests.ConnectionError)
+    │       │   └── QuoineSSLError              TLS failure (also a requests.SSLError)
     │       └── QuoineTimeoutError          (also a requests.Timeout)
     └── QuoineAPIException          the API answered with a non-2xx status (0.1.x name)
         ├── QuoineBadRequestError       400
@@ -19,6 +21,7 @@ Everything the library raises on purpose derives from :class:`QuoineError`::
         │   ├── QuoineInsufficientFunds     not_enough_free_balance, not_enough_fund, ...
         │   └── QuoineInvalidOrder          less_than_order_size, price_too_high, ...
         ├── QuoineRateLimitError        429 (``retry_after`` in seconds when known)
+        │   └── QuoineClientRateLimitError  the client's own limiter would wait too long
         └── QuoineServerError           5xx
             └── QuoineServiceUnavailable    503
 
@@ -41,8 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QuoineAPIException",
+    "QuoineAmbiguousOrderError",
     "QuoineAuthenticationError",
     "QuoineBadRequestError",
+    "QuoineClientRateLimitError",
     "QuoineConnectionError",
     "QuoineError",
     "QuoineInsufficientFunds",
@@ -53,6 +58,7 @@ __all__ = [
     "QuoineRateLimitError",
     "QuoineRequestException",
     "QuoineResponseException",
+    "QuoineSSLError",
     "QuoineServerError",
     "QuoineServiceUnavailable",
     "QuoineTimeoutError",
@@ -60,6 +66,7 @@ __all__ = [
     "QuoineUnprocessableError",
     "QuoineValidationError",
     "api_exception_for",
+    "outcome_unknown",
 ]
 
 #: Longest slice of a response body kept on an exception (characters).
@@ -82,7 +89,14 @@ def _rebuild(cls: type[QuoineError], args: tuple[Any, ...], state: dict[str, Any
 
 
 class QuoineError(Exception):
-    """Base class of every exception python-quoine raises on purpose."""
+    """Base class of every exception python-quoine raises on purpose.
+
+    Attributes:
+        attempts: How many times the request was sent (or tried) before this was
+            raised; 0 when nothing was sent.
+    """
+
+    attempts: int = 0
 
     def __reduce__(self) -> Any:
         # Subclasses take keyword-only arguments, which plain exception pickling loses.
@@ -150,8 +164,32 @@ class QuoineConnectionError(QuoineTransportError, requests.exceptions.Connection
     """The connection failed, was refused, reset or dropped, or TLS failed."""
 
 
+class QuoineSSLError(QuoineConnectionError, requests.exceptions.SSLError):
+    """TLS failed (e.g. certificate verification): never retried, nothing was sent."""
+
+
 class QuoineTimeoutError(QuoineTransportError, requests.exceptions.Timeout):
-    """The server did not answer within the timeout."""
+    """The server did not answer within the timeout, or the call ran past its deadline."""
+
+
+class QuoineAmbiguousOrderError(QuoineRequestException):
+    """An order request may have reached the exchange, but no usable answer came back.
+
+    The request was not sent again: doing so could place the order twice. When the
+    order had a ``client_order_id`` the client looked it up and did not find it (or
+    could not look). Check with :meth:`~quoine.client.Quoine.get_order_by_client_order_id`
+    before placing it again, with the same ``client_order_id``. The failure that
+    made the outcome unknown is chained as ``__cause__``.
+
+    Attributes:
+        client_order_id: The order's ``client_order_id``, or None if it had none.
+        sent: Always True: the request may have reached the server.
+    """
+
+    def __init__(self, message: str, *, client_order_id: str | None) -> None:
+        super().__init__(message)
+        self.client_order_id = client_order_id
+        self.sent = True
 
 
 class QuoineAPIException(QuoineError):
@@ -171,6 +209,8 @@ class QuoineAPIException(QuoineError):
             or None.
         code: The first error code, e.g. ``"not_enough_free_balance"``, or None.
         body: The first 200 characters of the body, decoded leniently.
+        retry_after: Seconds the server asked to wait (``Retry-After`` header or a
+            "retry after Ns" message), or None.
     """
 
     def __init__(
@@ -190,6 +230,7 @@ class QuoineAPIException(QuoineError):
         self.errors: dict[str, Any] | None = _errors_of(decoded) if is_json else None
         self.code: str | None = _first_code(self.errors)
         self.message: str = _message_of(decoded, is_json, self.errors, self.body)
+        self.retry_after: float | None = retry_after_seconds(response.headers, self.message)
         super().__init__(self.status_code, self.message)
 
     def __str__(self) -> str:
@@ -236,10 +277,34 @@ class QuoineInvalidOrder(QuoineUnprocessableError):
 class QuoineRateLimitError(QuoineAPIException):
     """HTTP 429: too many requests; :attr:`retry_after` says how long to wait."""
 
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds to wait (``Retry-After`` or "retry after Ns"), or None if unknown."""
-        return retry_after_seconds(self.response.headers, self.message)
+
+class QuoineClientRateLimitError(QuoineRateLimitError):
+    """The client's own rate limiter would have to wait longer than allowed.
+
+    Nothing was sent. It is a :class:`QuoineRateLimitError`, so one ``except``
+    handles both the server's 429 and the client's refusal; there is no HTTP
+    answer, so :attr:`response` and :attr:`request` are None and
+    :attr:`status_code` is 429.
+
+    Attributes:
+        retry_after: Seconds until the limiter would let the request go.
+    """
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        # No HTTP answer to decode: set the attributes QuoineAPIException documents.
+        self.response = None  # type: ignore[assignment]
+        self.request = None  # type: ignore[assignment]
+        self.status_code = 429
+        self.body = ""
+        self.messages = {"message": message}
+        self.errors = None
+        self.code = None
+        self.message = _shorten(message)
+        self.retry_after = retry_after
+        Exception.__init__(self, 429, self.message)
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}: {self.message}"
 
 
 class QuoineServerError(QuoineAPIException):
@@ -307,6 +372,30 @@ def api_exception_for(status_code: int, texts: list[str]) -> type[QuoineAPIExcep
     if status_code in _STATUS_CLASSES:
         return _STATUS_CLASSES[status_code]
     return QuoineServerError if status_code >= 500 else QuoineAPIException
+
+
+def outcome_unknown(exc: BaseException) -> bool:
+    """Whether a failed request may nevertheless have been carried out by the server.
+
+    True when the request may have reached the server but no usable answer came
+    back: a transport failure after sending (read timeout, reset, cut-off body),
+    any 5xx answer, or a 2xx answer whose body is not valid JSON.
+
+    Args:
+        exc: The exception a request raised.
+
+    Returns:
+        True when the outcome is unknown, False when the request provably failed.
+
+    Example:
+        >>> outcome_unknown(QuoineTimeoutError("read timed out", sent=True))
+        True
+    """
+    if isinstance(exc, QuoineTransportError):
+        return exc.sent
+    if isinstance(exc, QuoineServerError):
+        return True
+    return isinstance(exc, QuoineResponseException) and 200 <= exc.status_code < 300
 
 
 def raise_for_error_response(response: requests.Response) -> None:

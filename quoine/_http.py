@@ -1,0 +1,214 @@
+"""The wire end of the request path: read, decode, classify failures.
+
+Read an answer within time and size bounds, decode it or raise a library
+exception, and tell whether a failed request may have reached the server.
+
+Nothing here retries or signs; :meth:`quoine.client.Quoine._request` does that.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Callable
+
+import requests
+import urllib3.exceptions
+
+from .exceptions import (
+    QuoineConnectionError,
+    QuoineResponseException,
+    QuoineSSLError,
+    QuoineTimeoutError,
+    QuoineTransportError,
+    raise_for_error_response,
+)
+
+__all__ = [
+    "AUTH_HEADER",
+    "ERROR_BODY_LIMIT",
+    "MAX_BODY_BYTES",
+    "decode",
+    "dump_json",
+    "mask_auth",
+    "read_body",
+    "transport_error",
+]
+
+AUTH_HEADER = "X-Quoine-Auth"
+#: Largest successful answer accepted, in bytes (a 1000-row page is ~0.3 MB).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+#: Bytes of an error answer kept; the rest is not read (an HTML error page can be huge).
+ERROR_BODY_LIMIT = 64 * 1024
+_CHUNK = 64 * 1024
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dump_json(body: Any) -> bytes:
+    """Compact UTF-8 JSON with Decimals as plain strings; NaN and Infinity refused."""
+    return json.dumps(body, separators=(",", ":"), default=_json_default, allow_nan=False).encode()
+
+
+def mask_auth(request: Any) -> None:
+    """Replace the signature on a request object with ``***`` (in place)."""
+    headers = getattr(request, "headers", None)
+    if headers is not None and AUTH_HEADER in headers:
+        headers[AUTH_HEADER] = "***"
+
+
+def read_body(response: requests.Response, deadline: float, clock: Callable[[], float]) -> None:
+    """Read a streamed answer's body into ``response.content``, bounded in time and size.
+
+    A read timeout bounds each wait for bytes, not the whole body: a server that
+    drips one byte just inside the timeout would never be cut off. So the body is
+    read one socket read at a time, checking ``deadline`` in between. Error
+    answers keep only their first :data:`ERROR_BODY_LIMIT` bytes.
+
+    Args:
+        response: An answer from ``session.send(..., stream=True)``.
+        deadline: Time (on ``clock``) by which the body must be complete.
+        clock: The clock ``deadline`` is on.
+
+    Raises:
+        QuoineTimeoutError: The deadline passed or a read timed out.
+        QuoineConnectionError: The connection broke before the body was complete.
+        QuoineResponseException: A successful answer larger than :data:`MAX_BODY_BYTES`.
+    """
+    raw = response.raw
+    if raw is None or getattr(response, "_content_consumed", False):
+        return  # already read, e.g. by a caching or mocking transport adapter
+    # read1 (urllib3 >= 2.3) returns after one socket read; plain read fills the chunk.
+    read = getattr(raw, "read1", None) or raw.read
+    limit = MAX_BODY_BYTES if response.status_code < 300 else ERROR_BODY_LIMIT
+    chunks: list[bytes] = []
+    size = 0
+    complete = False
+    try:
+        while size <= limit:
+            if clock() > deadline:
+                raise QuoineTimeoutError(
+                    "the call ran past its deadline while reading the answer", sent=True
+                )
+            chunk = read(_CHUNK, decode_content=True)
+            if not chunk:
+                complete = True
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise QuoineTimeoutError(f"read timed out in the answer's body: {exc}", sent=True) from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise QuoineConnectionError(
+            f"the answer's body was cut off ({type(exc).__name__}); the request may have "
+            "been processed",
+            sent=True,
+        ) from exc
+    finally:
+        if not complete:
+            raw.close()  # unread bytes left: the connection cannot be reused
+    body = b"".join(chunks)
+    if not complete and response.status_code < 300:
+        _keep(response, body[:1000])
+        raise QuoineResponseException(
+            f"answer larger than {MAX_BODY_BYTES} bytes; not read", masked_copy(response)
+        )
+    _keep(response, body[:limit])
+    if complete:
+        raw.release_conn()
+
+
+def _keep(response: requests.Response, body: bytes) -> None:
+    # What requests itself does once it has read a body.
+    response._content = body
+    response._content_consumed = True  # type: ignore[attr-defined]
+
+
+def masked_copy(response: requests.Response) -> requests.Response:
+    """Return ``response`` with a copy of its request whose signature is masked.
+
+    The answer is going into an exception: keep the real request untouched (hooks
+    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value.
+    """
+    if response.request is not None and AUTH_HEADER in response.request.headers:
+        request = response.request.copy()
+        mask_auth(request)
+        response.request = request
+    return response
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def decode(response: requests.Response) -> Any:
+    """Decode a read answer: the JSON for 2xx (None for 204), or raise.
+
+    Raises:
+        QuoineAPIException: A 4xx or 5xx answer (the fitting subclass).
+        QuoineResponseException: A redirect, or a 2xx body that is not valid JSON.
+    """
+    status = response.status_code
+    if status >= 400:
+        raise_for_error_response(masked_copy(response))
+    if 300 <= status < 400:
+        location = response.headers.get("Location", "")
+        raise QuoineResponseException(
+            f"unexpected redirect ({status}) to {location[:100]!r}; not followed",
+            masked_copy(response),
+        )
+    if status == 204:
+        return None
+    try:
+        return json.loads(response.content, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError):
+        kind = response.headers.get("Content-Type", "unknown type")
+        raise QuoineResponseException(
+            f"Invalid Response: status {status}, {kind[:60]}, body is not valid JSON",
+            masked_copy(response),
+        ) from None
+
+
+# urllib3 failures that happen before any request byte is written: the request
+# provably never reached the server (NameResolutionError subclasses NewConnectionError).
+_NOT_SENT_CAUSES = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+# The same, by name, for causes urllib3 only reports in the message.
+_NOT_SENT_MARKERS = (
+    "NewConnectionError",
+    "NameResolutionError",
+    "Failed to resolve",
+    "Connection refused",
+    "ConnectTimeoutError",
+)
+
+
+def _never_sent(exc: requests.exceptions.RequestException) -> bool:
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", None)  # a urllib3 MaxRetryError
+    if isinstance(reason, _NOT_SENT_CAUSES):
+        return True
+    text = str(exc)
+    return any(marker in text for marker in _NOT_SENT_MARKERS)
+
+
+def transport_error(exc: requests.exceptions.RequestException) -> QuoineTransportError:
+    """Wrap a requests failure, noting whether the request may have reached the server.
+
+    ``ConnectionError`` alone does not say: a refused connection and a server that
+    read the whole request and then hung up raise the same class. The urllib3
+    cause does.
+    """
+    text = str(exc)
+    message = text if len(text) < 300 else text[:297] + "..."
+    sent = not _never_sent(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return QuoineSSLError(message, sent=False)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return QuoineTimeoutError(message, sent=sent)
+    return QuoineConnectionError(message, sent=sent)
