@@ -25,10 +25,13 @@ from .constants import (
     TrailingStopType,
     WithdrawalState,
 )
+from .endpoints.orders import new_client_order_id
 from .exceptions import (
+    QuoineAmbiguousOrderError,
     QuoineAPIException,
     QuoineAuthenticationError,
     QuoineBadRequestError,
+    QuoineClientRateLimitError,
     QuoineConnectionError,
     QuoineError,
     QuoineInsufficientFunds,
@@ -41,12 +44,14 @@ from .exceptions import (
     QuoineResponseException,
     QuoineServerError,
     QuoineServiceUnavailable,
+    QuoineSSLError,
     QuoineTimeoutError,
     QuoineTransportError,
     QuoineUnprocessableError,
     QuoineValidationError,
 )
 from .pagination import iter_executions_since, iter_pages
+from .ratelimit import RateLimiter
 
 __all__ = [
     "Liquid",
@@ -57,8 +62,10 @@ __all__ = [
     "Qryptos",
     "Quoine",
     "QuoineAPIException",
+    "QuoineAmbiguousOrderError",
     "QuoineAuthenticationError",
     "QuoineBadRequestError",
+    "QuoineClientRateLimitError",
     "QuoineConnectionError",
     "QuoineCredentialsError",
     "QuoineError",
@@ -70,6 +77,7 @@ __all__ = [
     "QuoineRateLimitError",
     "QuoineRequestException",
     "QuoineResponseException",
+    "QuoineSSLError",
     "QuoineServerError",
     "QuoineServiceUnavailable",
     "QuoineTimeoutError",
@@ -77,6 +85,7 @@ __all__ = [
     "QuoineUnprocessableError",
     "QuoineValidationError",
     "Quoinex",
+    "RateLimiter",
     "Side",
     "TradeSide",
     "TradeStatus",
@@ -86,6 +95,7 @@ __all__ = [
     "__version__",
     "iter_executions_since",
     "iter_pages",
+    "new_client_order_id",
 ]
 
 logging.getLogger("quoine").addHandler(logging.NullHandler())

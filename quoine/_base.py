@@ -29,6 +29,7 @@ class EndpointMixin(abc.ABC):
         signed: bool = False,
         params: Mapping[str, Any] | None = None,
         body: Any = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send one request and return the decoded JSON answer."""
 
@@ -44,8 +45,12 @@ class EndpointMixin(abc.ABC):
     def _post(self, path: str, body: Any = None) -> Any:
         return self._request("POST", path, signed=True, body=body)
 
-    def _put(self, path: str, body: Any = None) -> Any:
-        return self._request("PUT", path, signed=True, body=body)
+    def _put(self, path: str, body: Any = None, *, idempotent: bool = False) -> Any:
+        return self._request("PUT", path, signed=True, body=body, idempotent=idempotent)
+
+    @abc.abstractmethod
+    def _backoff(self, retry: int) -> None:
+        """Sleep before follow-up request number ``retry`` (0 for the first)."""
 
     def _iterate(
         self, fetch: Callable[..., Any], limit: int | None, **params: Any

@@ -31,6 +31,8 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 #: Longest backoff between two attempts, in seconds.
 BACKOFF_MAX = 8.0
 
+_sleep = time.sleep  # looked up at each call, so the test suite can swap it
+
 
 class RetryPolicy:
     """Retry count, backoff and deadline of one client.
@@ -55,7 +57,7 @@ class RetryPolicy:
         deadline: float = 30.0,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
         rand: Callable[[], float] = random.random,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -66,8 +68,12 @@ class RetryPolicy:
         self.backoff_factor = check_seconds(backoff_factor, "backoff_factor")
         self.deadline = check_seconds(deadline, "deadline", allow_zero=False)
         self.clock = clock
-        self.sleep = sleep
         self.rand = rand
+        self._sleep = sleep
+
+    def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` with the injected sleep, or :func:`time.sleep`."""
+        (self._sleep or _sleep)(seconds)
 
     def backoff(self, retry: int) -> float:
         """A full-jitter wait before retry number ``retry`` (0 for the first)."""

@@ -287,6 +287,9 @@ class Quoine(
             policy.sleep(wait)
             retries += 1
 
+    def _backoff(self, retry: int) -> None:
+        self.retry.sleep(self.retry.backoff(retry))
+
     def _time_left(self, first_send: float) -> float:
         return first_send + self.retry.deadline - self.retry.clock()
 

@@ -34,3 +34,14 @@ def client() -> Iterator[Quoinex]:
 def public_client() -> Iterator[Quoinex]:
     with Quoinex() as quoinex:
         yield quoinex
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Backoff sleeps of every client, recorded instead of slept.
+
+    Tests that care about the waits read this list; the others run at full speed.
+    """
+    recorded: list[float] = []
+    monkeypatch.setattr("quoine._retry._sleep", recorded.append)
+    return recorded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,7 +30,13 @@ from ..constants import (
     Side,
     TradingType,
 )
-from ..exceptions import QuoineValidationError
+from ..exceptions import (
+    QuoineAmbiguousOrderError,
+    QuoineError,
+    QuoineNotFoundError,
+    QuoineValidationError,
+    outcome_unknown,
+)
 
 _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
@@ -42,6 +49,23 @@ _TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
 _PRICED = ("limit", "limit_post_only", "stop")
 # Letters, digits and "-", at most 36 bytes (API rule).
 _CLIENT_ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,36}")
+# Lookups of an order whose placement went unanswered: an order the exchange is
+# still booking may appear a moment later.
+_LOOKUPS = 3
+
+
+def new_client_order_id() -> str:
+    """Return a fresh random ``client_order_id`` (a UUID4, 36 characters).
+
+    Give each order one, chosen *before* the first attempt and kept (logged or
+    stored) until the order is confirmed: it is what lets the client, or you,
+    find an order whose answer was lost, instead of placing it twice.
+
+    Example:
+        >>> len(new_client_order_id())
+        36
+    """
+    return str(uuid.uuid4())
 
 
 def _client_order_id(value: Any) -> str:
@@ -112,7 +136,8 @@ class OrdersMixin(EndpointMixin):
             price_range: Allowed slippage; required for ``market_with_range`` and
                 only allowed there.
             client_order_id: Your own id for the order (1 to 36 letters, digits or
-                ``-``). Lets you look the order up if the answer is lost.
+                ``-``; :func:`quoine.new_client_order_id` makes one). If the answer
+                is lost, the client finds the order by this id instead of guessing.
             trailing_stop_type: ``fiat``/``price`` or ``percentage``; required for
                 ``trailing_stop``.
             trailing_stop_value: Distance of the trailing stop; required for
@@ -131,6 +156,10 @@ class OrdersMixin(EndpointMixin):
             QuoineValidationError: An argument is invalid (nothing was sent).
             QuoineAPIException: The API rejected the order, e.g.
                 :class:`~quoine.exceptions.QuoineInsufficientFunds`.
+            QuoineAmbiguousOrderError: The request may have reached the exchange but
+                no usable answer came back (timeout, reset, 5xx, cut-off body), and
+                the order could not be found by its ``client_order_id`` (or had
+                none). The order is never sent twice; see :doc:`/reliability`.
 
         Example:
             .. code-block:: python
@@ -176,8 +205,47 @@ class OrdersMixin(EndpointMixin):
             "order_direction": optional_choice(order_direction, "order_direction", _DIRECTIONS),
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
-        result: JSON = self._post("orders", {"order": drop_none(order)})
+        try:
+            result: JSON = self._post("orders", {"order": drop_none(order)})
+        except QuoineError as exc:
+            if not outcome_unknown(exc):
+                raise
+            return self._find_placed_order(order["client_order_id"], exc)
         return result
+
+    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> JSON:
+        """Resolve an order request that may or may not have been carried out.
+
+        Never sends the order again. Looks it up by ``client_order_id`` a few
+        times, and returns it if the exchange has it.
+
+        Raises:
+            QuoineAmbiguousOrderError: The order had no ``client_order_id``, or it
+                was not found, or the lookup failed too.
+        """
+        if client_order_id is None:
+            raise QuoineAmbiguousOrderError(
+                f"the order may or may not have been placed ({failure}); it had no "
+                "client_order_id to look it up by",
+                client_order_id=None,
+            ) from failure
+        outcome = "not found"
+        for lookup in range(_LOOKUPS):
+            if lookup:
+                self._backoff(lookup - 1)
+            try:
+                found: JSON = self.get_order_by_client_order_id(client_order_id)
+            except QuoineNotFoundError:
+                continue
+            except QuoineError as lookup_error:
+                outcome = f"the lookup failed too ({type(lookup_error).__name__})"
+                break
+            return found
+        raise QuoineAmbiguousOrderError(
+            f"the order may or may not have been placed ({failure}); looked up by "
+            f"client_order_id {client_order_id!r}: {outcome}",
+            client_order_id=client_order_id,
+        ) from failure
 
     def create_limit_buy(
         self,
@@ -512,15 +580,20 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The order, with status ``cancelled``.
 
+        A cancel is safe to repeat, so it is retried like a GET (timeouts, resets,
+        502/503/504). If an earlier attempt went through, the retry is answered
+        :class:`~quoine.exceptions.QuoineOrderNotFound`.
+
         Raises:
-            QuoineOrderNotFound: No such live order (maybe already filled or cancelled).
+            QuoineOrderNotFound: No such live order (maybe already filled or
+                cancelled, possibly by an attempt whose answer was lost).
 
         Example:
             .. code-block:: python
 
                 client.cancel_order(2157479)
         """
-        result: JSON = self._put(f"{_order_path(order_id)}/cancel")
+        result: JSON = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
         return result
 
     def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
@@ -539,7 +612,7 @@ class OrdersMixin(EndpointMixin):
 
                 client.cancel_order_by_client_order_id("my-order-0001")
         """
-        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel")
+        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
         return result
 
     def cancel_all_orders(

@@ -13,6 +13,7 @@ from _helpers import API, SECRET, TOKEN_ID, assert_public, assert_signed, sent
 from quoine import __version__
 from quoine.client import Liquid, Qryptos, Quoine, QuoineCredentialsError, Quoinex
 from quoine.exceptions import (
+    QuoineAmbiguousOrderError,
     QuoineConnectionError,
     QuoineRequestException,
     QuoineResponseException,
@@ -310,6 +311,9 @@ def test_reset_after_sending_may_have_been_sent(client, mocked):
         "('Connection aborted.', RemoteDisconnected('Remote end closed connection'))"
     )
     mocked.post(f"{API}/orders", body=failure)
-    with pytest.raises(QuoineConnectionError) as info:
+    with pytest.raises(QuoineAmbiguousOrderError) as info:
         client.create_limit_buy(1, "0.01", "500")
-    assert info.value.sent is True
+    assert isinstance(info.value.__cause__, QuoineConnectionError)
+    assert info.value.__cause__.sent is True
+    assert info.value.client_order_id is None
+    assert len(mocked.calls) == 1  # not sent again, and nothing to look up
