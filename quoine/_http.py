@@ -87,13 +87,12 @@ def read_body(response: requests.Response, deadline: float, clock: Callable[[], 
     limit = MAX_BODY_BYTES if response.status_code < 300 else ERROR_BODY_LIMIT
     chunks: list[bytes] = []
     size = 0
-    complete = False
+    complete = late = False
     try:
         while size <= limit:
-            if clock() > deadline:
-                raise QuoineTimeoutError(
-                    "the call ran past its deadline while reading the answer", sent=True
-                )
+            late = clock() > deadline
+            if late:
+                break
             chunk = read(_CHUNK, decode_content=True)
             if not chunk:
                 complete = True
@@ -111,6 +110,10 @@ def read_body(response: requests.Response, deadline: float, clock: Callable[[], 
     finally:
         if not complete:
             raw.close()  # unread bytes left: the connection cannot be reused
+    if late:
+        raise QuoineTimeoutError(
+            "the call ran past its deadline while reading the answer", sent=True
+        )
     body = b"".join(chunks)
     if not complete and response.status_code < 300:
         _keep(response, body[:1000])
@@ -150,7 +153,9 @@ def decode(response: requests.Response) -> Any:
 
     Raises:
         QuoineAPIException: A 4xx or 5xx answer (the fitting subclass).
-        QuoineResponseException: A redirect, or a 2xx body that is not valid JSON.
+        QuoineResponseException: A redirect, or a 2xx body that is not valid JSON
+            (the response it carries keeps only the body's first
+            :data:`ERROR_BODY_LIMIT` bytes).
     """
     status = response.status_code
     if status >= 400:
@@ -166,6 +171,8 @@ def decode(response: requests.Response) -> Any:
     try:
         return json.loads(response.content, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
+        # The answer goes into the exception: keep no more of it than of an error answer.
+        _keep(response, response.content[:ERROR_BODY_LIMIT])
         kind = response.headers.get("Content-Type", "unknown type")
         raise QuoineResponseException(
             f"Invalid Response: status {status}, {kind[:60]}, body is not valid JSON",

@@ -263,6 +263,9 @@ class Quoine(
                 if limiter is not None:
                     limiter.release()
             error.attempts = retries + 1
+            logger.debug(
+                "%s %s failed: %s, attempt %d", method, request.path_url, error, error.attempts
+            )
             if isinstance(error, QuoineRateLimitError) and limiter is not None:
                 limiter.cool_down(error.retry_after or limiter.period)
             wait = policy.delay(
@@ -310,17 +313,10 @@ class Quoine(
                 allow_redirects=False,
                 **self._send_settings(request.url),
             )
-            read_body(response, deadline, clock)
         except requests.exceptions.RequestException as exc:
             mask_auth(exc.request)
-            logger.debug(
-                "%s %s failed: %s, attempt %d",
-                request.method,
-                request.path_url,
-                type(exc).__name__,
-                attempt,
-            )
             raise transport_error(exc) from exc
+        read_body(response, deadline, clock)
         logger.debug(
             "%s %s -> %s in %.1f ms, attempt %d%s",
             request.method,

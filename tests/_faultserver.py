@@ -31,12 +31,14 @@ class Reply:
     """What to do with one request.
 
     ``raw`` is sent as is (build it with :func:`http`); ``drip`` sends it one
-    byte per ``drip`` seconds; ``delay`` waits first; ``close`` hangs up after.
+    byte per ``drip`` seconds after the first ``drip_from`` bytes; ``delay``
+    waits first; ``close`` hangs up after.
     """
 
     raw: bytes = b""
     delay: float = 0.0
     drip: float | None = None
+    drip_from: int = 0
     close: bool = False
 
 
@@ -110,7 +112,8 @@ class FaultServer:
                 if reply.drip is None:
                     conn.sendall(reply.raw)
                 else:
-                    for i in range(len(reply.raw)):
+                    conn.sendall(reply.raw[: reply.drip_from])
+                    for i in range(reply.drip_from, len(reply.raw)):
                         conn.sendall(reply.raw[i : i + 1])
                         if self._stop.wait(reply.drip):
                             return
@@ -149,4 +152,3 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
