@@ -11,6 +11,7 @@ Example:
 
 import logging
 
+from ._auth import NonceGenerator
 from ._version import __version__
 from .client import Liquid, Qryptos, Quoine, QuoineCredentialsError, Quoinex
 from .constants import (
@@ -57,6 +58,7 @@ __all__ = [
     "Liquid",
     "MarginOrderDirection",
     "MarginType",
+    "NonceGenerator",
     "OrderStatus",
     "OrderType",
     "Qryptos",

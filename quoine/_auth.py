@@ -70,9 +70,18 @@ class NonceGenerator:
     milliseconds, but never equal to or below the previous one, even when two
     calls land in the same millisecond or the clock steps back.
 
+    Unique nonces are not enough: the exchange rejects a nonce below the last
+    one it *processed*, so a request signed later must not overtake one signed
+    earlier. The client therefore holds :attr:`turn` from signing a request
+    until its answer is read: the signed requests of one generator (one token)
+    go one at a time, public ones in parallel.
+
     Args:
         clock: Returns the time in seconds; defaults to :func:`time.time`.
         start: The nonce to stay above, e.g. the last one used by a previous process.
+
+    Attributes:
+        turn: Lock held while a request signed with these nonces is in flight.
 
     Example:
         >>> nonces = NonceGenerator(clock=lambda: 1.0)
@@ -84,6 +93,7 @@ class NonceGenerator:
         self._clock = clock
         self._last = start
         self._lock = threading.Lock()
+        self.turn = threading.Lock()
 
     @property
     def last(self) -> int:

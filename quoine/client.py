@@ -38,6 +38,7 @@ from .exceptions import (
     QuoineError,
     QuoineNonceError,
     QuoineRateLimitError,
+    QuoineTimeoutError,
     QuoineValidationError,
 )
 from .ratelimit import RateLimiter
@@ -102,6 +103,9 @@ class Quoine(
             retries and waits included (default 30 s).
         rate_limit: ``(calls, seconds)``, a shared :class:`~quoine.ratelimit.RateLimiter`,
             or None for no client-side limit. Default ``(300, 300)``, the API's limit.
+        nonces: A :class:`~quoine.NonceGenerator` to share with other clients of
+            the same token in this process, or to start above a nonce saved by a
+            previous run (``NonceGenerator(start=last)``).
 
     Example:
         .. code-block:: python
@@ -153,6 +157,7 @@ class Quoine(
         backoff_factor: float = 0.5,
         deadline: float = 30.0,
         rate_limit: RateLimiter | tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        nonces: NonceGenerator | None = None,
     ) -> None:
         if api_token_id is None:
             api_token_id = os.environ.get(_TOKEN_ENV) or None
@@ -168,7 +173,7 @@ class Quoine(
         self.api_token_id = api_token_id
         self.vendor_id = vendor_id if vendor_id is not None else self.VENDOR_ID
         self.language = language or self.LANGUAGE
-        self.nonces = NonceGenerator()
+        self.nonces = nonces if nonces is not None else NonceGenerator()
         self._auth = (
             QuoineAuth(api_token_id, api_secret, self.nonces)
             if api_token_id and api_secret
@@ -300,11 +305,41 @@ class Quoine(
         self, request: requests.PreparedRequest, signed: bool, deadline: float, attempt: int
     ) -> Any:
         """One attempt: sign, send, read within the deadline, decode."""
-        if signed:
-            assert self._auth is not None
-            request.headers[AUTH_HEADER] = self._auth.sign(request.path_url)
-        clock = self.retry.clock
         started = time.perf_counter()
+        if signed:
+            response = self._send_signed(request, deadline)
+        else:
+            response = self._transmit(request, deadline)
+        logger.debug(
+            "%s %s -> %s in %.1f ms, attempt %d%s",
+            request.method,
+            request.path_url,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+            f", {AUTH_HEADER}: ***" if signed else "",
+        )
+        return decode(response)
+
+    def _send_signed(self, request: requests.PreparedRequest, deadline: float) -> requests.Response:
+        """Sign and send, one signed request of this token at a time (see NonceGenerator)."""
+        assert self._auth is not None
+        turn = self.nonces.turn
+        if not turn.acquire(timeout=max(deadline - self.retry.clock(), 0.0)):
+            raise QuoineTimeoutError(
+                "another signed request of this API token took the whole deadline; "
+                "nothing was sent",
+                sent=False,
+            )
+        try:
+            request.headers[AUTH_HEADER] = self._auth.sign(request.path_url)
+            return self._transmit(request, deadline)
+        finally:
+            turn.release()
+
+    def _transmit(self, request: requests.PreparedRequest, deadline: float) -> requests.Response:
+        """Send and read the whole answer, within the per-attempt timeout and the deadline."""
+        clock = self.retry.clock
         try:
             response = self.session.send(
                 request,
@@ -317,16 +352,7 @@ class Quoine(
             mask_auth(exc.request)
             raise transport_error(exc) from exc
         read_body(response, deadline, clock)
-        logger.debug(
-            "%s %s -> %s in %.1f ms, attempt %d%s",
-            request.method,
-            request.path_url,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            attempt,
-            f", {AUTH_HEADER}: ***" if signed else "",
-        )
-        return decode(response)
+        return response
 
     def _send_settings(self, url: str | None) -> dict[str, Any]:
         """Proxies, TLS verification and client certificate for ``url``.

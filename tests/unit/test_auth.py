@@ -76,16 +76,19 @@ def test_nonce_follows_clock_in_milliseconds():
     assert nonces.last == 3000
 
 
+@pytest.mark.case(18)
 def test_nonce_strictly_increases_when_clock_repeats_or_steps_back():
     times = iter([100.0, 95.0, 95.0, 100.001])
     nonces = NonceGenerator(clock=lambda: next(times))
     assert [nonces(), nonces(), nonces(), nonces()] == [100000, 100001, 100002, 100003]
 
 
+@pytest.mark.case(20)
 def test_nonce_starts_above_a_given_value():
     assert NonceGenerator(clock=lambda: 1.0, start=5000)() == 5001
 
 
+@pytest.mark.case(17)
 def test_nonces_unique_and_increasing_across_threads():
     nonces = NonceGenerator()
     per_thread: list[list[int]] = [[] for _ in range(8)]

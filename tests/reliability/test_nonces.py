@@ -1,0 +1,98 @@
+"""Nonces under concurrency and restarts (catalogue cases 17-20)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from quoine import NonceGenerator
+from quoine.client import Quoinex
+from quoine.exceptions import QuoineError
+from quoine.sandbox import Sandbox
+
+
+@pytest.fixture
+def strict_sandbox() -> Iterator[Sandbox]:
+    """A sandbox that rejects any nonce not above the last one it accepted."""
+    with Sandbox(rate_limit=None, strict_nonce=True) as sb:
+        yield sb
+
+
+@pytest.mark.case(19)
+def test_eight_threads_of_private_calls_surface_no_nonce_error(strict_sandbox):
+    client = Quoinex(
+        strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url, rate_limit=None
+    )
+    failures: list[BaseException] = []
+    done: list[int] = []
+
+    def work() -> None:
+        for _ in range(50):
+            try:
+                client.get_fiat_accounts()
+                done.append(1)
+            except QuoineError as exc:  # pragma: no cover - reported by the assertion
+                failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(done) == 400
+
+
+@pytest.mark.case(20)
+def test_a_restarted_process_given_the_last_nonce_starts_above_it(strict_sandbox):
+    # Process 1 bursts ahead of the wall clock, as a busy process can.
+    burst = (
+        "from quoine import NonceGenerator\n"
+        "n = NonceGenerator()\n"
+        "print([n() for _ in range(20000)][-1])"
+    )
+    last = int(
+        subprocess.run(
+            [sys.executable, "-c", burst], check=True, capture_output=True, text=True
+        ).stdout
+    )
+    # Process 2 (this one) starts from the saved value and is accepted by the exchange.
+    nonces = NonceGenerator(start=last)
+    client = Quoinex(
+        strict_sandbox.token_id,
+        strict_sandbox.secret,
+        api_url=strict_sandbox.url,
+        rate_limit=None,
+        nonces=nonces,
+    )
+    client.get_fiat_accounts()
+    assert nonces.last > last
+
+
+@pytest.mark.case(20)
+def test_clients_of_one_token_can_share_nonces_and_limits(strict_sandbox):
+    shared = NonceGenerator()
+    first, second = (
+        Quoinex(
+            strict_sandbox.token_id,
+            strict_sandbox.secret,
+            api_url=strict_sandbox.url,
+            nonces=shared,
+        )
+        for _ in range(2)
+    )
+    second_shares_limiter = Quoinex(
+        strict_sandbox.token_id,
+        strict_sandbox.secret,
+        api_url=strict_sandbox.url,
+        rate_limit=first.rate_limiter,
+        nonces=shared,
+    )
+    for client in (first, second, second_shares_limiter, first):
+        client.get_fiat_accounts()
+    assert second_shares_limiter.rate_limiter is first.rate_limiter
+    assert first.nonces is second.nonces is shared
