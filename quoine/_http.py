@@ -135,12 +135,15 @@ def masked_copy(response: requests.Response) -> requests.Response:
     """Return ``response`` with a copy of its request whose signature is masked.
 
     The answer is going into an exception: keep the real request untouched (hooks
-    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value.
+    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value. On a
+    redirect, requests also attaches the next hop's request (``response.next``),
+    a copy carrying the signature: that is masked too.
     """
     if response.request is not None and AUTH_HEADER in response.request.headers:
         request = response.request.copy()
         mask_auth(request)
         response.request = request
+    mask_auth(getattr(response, "_next", None))
     return response
 
 

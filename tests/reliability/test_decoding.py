@@ -372,6 +372,9 @@ def test_redirect_to_second_host_not_followed(status):
     assert "redirect" in str(error)
     assert error.request.headers["X-Quoine-Auth"] == "***"
     assert token not in repr(vars(error))
+    # requests prepares the next hop's request even when not following: masked too.
+    assert error.response.next.url == location
+    assert error.response.next.headers["X-Quoine-Auth"] == "***"
 
 
 # --- 32: response fuzz --------------------------------------------------------------------
