@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 
 from quoine.client import Quoinex
 from quoine.sandbox import Sandbox
@@ -38,6 +39,25 @@ class OffsetClock:
         self.offset += seconds
 
 
+class RequireTimeout(requests.adapters.HTTPAdapter):
+    """Fails any request sent without a positive, finite (connect, read) timeout.
+
+    Every client of these tests sends through it, and the end-to-end tests call
+    every public method, so no endpoint can go out without a timeout.
+    """
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        timeout = kwargs.get("timeout")
+        assert isinstance(timeout, tuple) and all(0 < t <= 10 for t in timeout), timeout
+        return super().send(request, *args, **kwargs)
+
+
+def timed_session() -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", RequireTimeout())
+    return session
+
+
 class Trader:
     """A funded sandbox user and a client signed with its token."""
 
@@ -45,7 +65,13 @@ class Trader:
         assert user.token_id is not None and user.secret is not None
         self.sandbox = sandbox
         self.user = user
-        self.client = Quoinex(user.token_id, user.secret, api_url=sandbox.url, rate_limit=None)
+        self.client = Quoinex(
+            user.token_id,
+            user.secret,
+            api_url=sandbox.url,
+            rate_limit=None,
+            session=timed_session(),
+        )
 
     def balance(self, code: str) -> Decimal:
         with self.sandbox.exchange.lock:
@@ -79,7 +105,13 @@ def sandbox(clock: OffsetClock) -> Iterator[Sandbox]:
 def quoinex(sandbox: Sandbox) -> Iterator[Quoinex]:
     """A client of the sandbox's demo account."""
     # The sandbox enforces no rate limit here; the client's own is tested on its own.
-    with Quoinex(sandbox.token_id, sandbox.secret, api_url=sandbox.url, rate_limit=None) as client:
+    with Quoinex(
+        sandbox.token_id,
+        sandbox.secret,
+        api_url=sandbox.url,
+        rate_limit=None,
+        session=timed_session(),
+    ) as client:
         yield client
 
 

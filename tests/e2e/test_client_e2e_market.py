@@ -159,6 +159,22 @@ def test_rate_limit_sixth_call_raises_with_retry_after():
         assert caught.value.status_code == 429
 
 
+@pytest.mark.case(23)
+def test_client_limiter_keeps_a_rate_limited_exchange_from_answering_429():
+    with (
+        Sandbox(rate_limit=(4, 0.5)) as sb,
+        Quoinex(sb.token_id, sb.secret, api_url=sb.url, rate_limit=(4, 0.5)) as client,
+    ):
+        for _ in range(12):  # three windows' worth, no 429 on the way
+            client.get_account_balances()
+
+
+@pytest.mark.case(40)
+def test_every_request_carries_the_default_timeout(quoinex):
+    assert quoinex.timeout == (3.05, 10.0)
+    # RequireTimeout (conftest) checks each request these tests send
+
+
 def test_close_ends_the_session_and_a_new_client_still_works(sandbox):
     client = Quoinex(sandbox.token_id, sandbox.secret, api_url=sandbox.url)
     assert client.get_account_balances()
