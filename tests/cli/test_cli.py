@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from quoine.cli import Shown, _show, main
-from quoine.client import Qryptos, Quoinex
+from quoine.cli import Shown, _csv_writer, _show, main
+from quoine.client import Qryptos, Quoine, Quoinex
 from quoine.sandbox import Sandbox
 from quoine.sandbox.models import User
 
@@ -239,6 +239,29 @@ def test_json_keeps_decimals_exact_and_tables_format_times():
         "id       price  created_at           x",
         " 1  0.00000001  2018-01-01 00:00:00",
     ]
+
+
+def test_csv_keeps_decimals_exact_and_nested_values_as_json():
+    out = io.StringIO()
+    write = _csv_writer(out)
+    write({"id": 1, "price": Decimal("1E-8"), "executions": [{"id": 2}], "note": None})
+    write({"id": 3, "price": "5", "executions": [], "note": "x", "extra": "dropped"})
+    assert read_csv(out.getvalue()) == [
+        {"id": "1", "price": "0.00000001", "executions": '[{"id":2}]', "note": ""},
+        {"id": "3", "price": "5", "executions": "[]", "note": "x"},
+    ]
+    lines = io.StringIO()
+    rows = [{"id": 1, "fills": [{"price": Decimal("2.50")}]}]
+    _show(Shown(rows, rows, ("id", "fills")), "table", lines)
+    assert lines.getvalue().splitlines()[1] == ' 1  [{"price":"2.50"}]'
+
+
+def test_interrupted_exits_130_quietly(capsys, user, monkeypatch):
+    def interrupted(self: Quoine) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Quoine, "get_account_balances", interrupted)
+    assert run(capsys, "balances") == (130, "", "quoine: interrupted\n")
 
 
 # --- private data -------------------------------------------------------------
