@@ -192,8 +192,8 @@ def _export_rows(client: Quoine, args: argparse.Namespace) -> Iterator[Mapping[s
 
 
 def _is_since(row: Mapping[str, Any], since: int) -> bool:
-    created = row.get("created_at")
-    return created is None or Decimal(str(created)) >= since
+    created = str(row.get("created_at"))
+    return not _NUMBER.fullmatch(created) or Decimal(created) >= since  # unknown: keep it
 
 
 COMMANDS: dict[str, Command] = {
@@ -296,7 +296,7 @@ def _jsonl_writer(out: TextIO) -> Callable[[Mapping[str, Any]], None]:
 
 def _progress(kind: str, count: int, *, done: bool = False) -> None:
     """Rewrite the progress line in place on stderr, only when stderr is a terminal."""
-    if sys.stderr.isatty() and (count or not done):
+    if count and sys.stderr.isatty():
         end = "\n" if done else ""
         print(f"\rexported {count} {kind}", end=end, file=sys.stderr, flush=True)
 
@@ -525,7 +525,10 @@ def _run(args: argparse.Namespace, extras: list[str]) -> int:
     if args.command == "sandbox":
         from .sandbox.__main__ import main as sandbox_main
 
-        return sandbox_main(extras)
+        try:
+            return sandbox_main(extras)
+        except SystemExit as exc:  # its own --help or usage error
+            return exc.code if isinstance(exc.code, int) else 2
     if extras:
         raise UsageError(f"unrecognized arguments: {' '.join(extras)}")
     if args.command == "demo":
@@ -547,8 +550,8 @@ def _parse(
 ) -> tuple[argparse.Namespace, list[str]] | int:
     """Parse ``argv``; on a usage error return argparse's exit status instead.
 
-    argparse echoes unrecognised arguments in its messages, which could include a
-    mistyped ``--secret`` option, so its stderr goes through :func:`_redact`.
+    argparse quotes bad values in its messages, and one could be a misplaced
+    secret, so its stderr goes through :func:`_redact`.
     """
     captured = io.StringIO()
     try:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from quoine.cli import Shown, _csv_writer, _show, main
+from quoine.cli import Shown, _csv_writer, _is_since, _show, main
 from quoine.client import Qryptos, Quoine, Quoinex
 from quoine.sandbox import Sandbox
 from quoine.sandbox.models import User
@@ -447,6 +447,14 @@ def test_export_orders_trades_and_my_executions_from_a_time(capsys, sandbox, clo
     assert (status, out, err) == (0, "", "")  # no positions: nothing at all, not even a header
 
 
+def test_export_keeps_rows_whose_time_it_cannot_read():
+    assert _is_since({"created_at": 1700000000}, 1700000000)
+    assert _is_since({"created_at": "1700000000.5"}, 1700000000)
+    assert not _is_since({"created_at": 1699999999}, 1700000000)
+    assert _is_since({"created_at": "2023-11-14T22:13:20Z"}, 1700000000)
+    assert _is_since({}, 1700000000)
+
+
 def test_export_to_a_missing_directory_exits_1(capsys, user, tmp_path):
     target = tmp_path / "missing" / "orders.csv"
     status, out, err = run(capsys, "export", "orders", "--since", "0", "-o", str(target))
@@ -503,10 +511,10 @@ def test_sandbox_command_runs_the_sandbox_until_sigterm():
 
 
 def test_sandbox_command_hands_over_its_options(capsys):
-    with pytest.raises(SystemExit) as exited:
-        main(["sandbox", "--help"])
-    assert exited.value.code == 0
+    assert main(["sandbox", "--help"]) == 0
     assert "usage: python -m quoine.sandbox" in capsys.readouterr().out
+    assert main(["sandbox", "--port", "many"]) == 2
+    assert "argument --port: invalid int value: 'many'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("before", [True, False])
