@@ -19,7 +19,7 @@ def test_every_public_name_resolves_to_the_object_in_its_module():
 
 
 def test_from_import_and_dir_see_the_lazy_names():
-    from quoine import Quoinex, QuoineError, Side, iter_pages
+    from quoine import QuoineError, Quoinex, Side, iter_pages
 
     assert Quoinex.__module__ == "quoine.client"
     assert QuoineError.__module__ == "quoine.exceptions"
