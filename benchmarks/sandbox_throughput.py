@@ -1,6 +1,7 @@
 """Signed requests per second the sandbox serves on loopback.
 
-Run: ``python benchmarks/sandbox_throughput.py [--seconds 5] [--threads 2]``
+Part of ``python -m benchmarks``; run alone:
+``python -m benchmarks.sandbox_throughput [--seconds 5] [--threads 2]``
 
 Each thread has its own client (its own nonces and keep-alive connection) and
 sends signed ``GET /accounts/balance`` requests for the given time. Client and
@@ -14,11 +15,11 @@ import json
 import threading
 import time
 
-from quoine.client import Quoinex
+from benchmarks._common import make_client
 from quoine.sandbox import Sandbox
 
 
-def measure(seconds: float, threads: int) -> dict[str, float]:
+def measure(seconds: float = 5.0, threads: int = 2) -> dict[str, float]:
     counts = [0] * threads
     with Sandbox(rate_limit=None) as sandbox:
         deadline = time.perf_counter() + seconds
@@ -28,7 +29,7 @@ def measure(seconds: float, threads: int) -> dict[str, float]:
             token = f"bench-{slot}"
             with sandbox.exchange.lock:
                 sandbox.exchange.add_user(token, {"USD": "1"}, token_id=token, secret="s" * 32)
-            with Quoinex(token, "s" * 32, api_url=sandbox.url) as client:
+            with make_client(sandbox.url, token, "s" * 32) as client:
                 while time.perf_counter() < deadline:
                     client.get_account_balances()
                     counts[slot] += 1

@@ -74,12 +74,21 @@ def iter_executions_since(
     """Yield executions from ``timestamp`` onwards, oldest first, each exactly once.
 
     The by-timestamp endpoint returns executions "at or after" a second, oldest
-    first, and is documented to return every execution of the last second it
-    reaches, even past ``limit``. So after a page shorter or longer than
-    ``limit`` the walk continues at the next second. A page of exactly ``limit``
-    items may have stopped inside a second: the walk then asks for that second
-    again and skips, by id, the executions it already yielded. The walk ends on
-    the first empty page.
+    first, and is documented to finish the last second it reaches, even past
+    ``limit``. A page longer or shorter than asked for therefore ends with a
+    complete second, and the walk continues at the next one. A page of exactly
+    the size asked for may have stopped inside a second: the walk asks for that
+    second again and skips, by id, the executions it already yielded; it moves
+    on when a re-read brings nothing new. The walk ends on the first empty page.
+
+    A server that finishes the last second can show it: asked for fewer items
+    than a page ends with, it answers with more than it was asked for. Until it
+    has, the walk asks for ``limit - 1`` items (``limit`` when re-reading a
+    second of which it already has ``limit - 1``); from then on it asks for
+    ``limit`` and continues after every page's last second, which takes the
+    fewest requests the API allows: ``ceil(n / limit)`` plus the empty page. A
+    server that cuts pages inside a second never shows it, and still loses
+    nothing as long as no second holds more than ``limit`` executions.
 
     Args:
         fetch: ``client.get_executions_since_time``.
@@ -97,15 +106,19 @@ def iter_executions_since(
 def _walk_executions(
     fetch: Callable[..., Any], product_id: Any, since: int, size: int
 ) -> Iterator[dict[str, Any]]:
+    completes = False  # has the server shown that it finishes the last second?
     seen: set[Any] = set()  # ids already yielded from second ``since``
     while True:
-        page = fetch(product_id, since, size)
+        probing = not completes and len(seen) < size - 1
+        ask = size - 1 if probing else size
+        page = fetch(product_id, since, ask)
         if not page:
             return
         new = [item for item in page if item.get("id") not in seen]
         yield from new
+        completes = completes or len(page) > ask
         last_second = int(float(page[-1]["created_at"]))
-        if len(page) != size or not new:
+        if completes or len(page) != ask or not new:
             since, seen = last_second + 1, set()
             continue
         if last_second != since:

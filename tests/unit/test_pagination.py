@@ -56,11 +56,14 @@ def test_iter_pages_checks_limit():
 
 
 def executions_server(executions, *, complete_last_second):
-    """Serve ``executions`` (sorted by created_at, id) like the by-timestamp endpoint."""
+    """Serve ``executions`` (sorted by created_at, id) like the by-timestamp endpoint.
+
+    Records ``(since, limit)`` of each request in ``calls``.
+    """
     calls = []
 
     def fetch(product_id, since, limit):
-        calls.append(since)
+        calls.append((since, limit))
         rows = [e for e in executions if e["created_at"] >= since]
         page = rows[:limit]
         if complete_last_second and page:
@@ -80,42 +83,75 @@ def make_executions(seconds):
     return rows
 
 
+def ids(rows):
+    return [e["id"] for e in rows]
+
+
 @pytest.mark.parametrize("complete_last_second", [True, False])
 def test_executions_walk_loses_and_repeats_nothing_at_boundaries(complete_last_second):
     # No second holds more than ``limit`` executions, so even a server that cuts a
     # page inside a second loses nothing.
     data = make_executions([(100, 3), (101, 4), (102, 1), (105, 4), (106, 2)])
     fetch, _ = executions_server(data, complete_last_second=complete_last_second)
-    got = [e["id"] for e in iter_executions_since(fetch, 1, 100, limit=4)]
-    assert got == [e["id"] for e in data]
+    assert ids(iter_executions_since(fetch, 1, 100, limit=4)) == ids(data)
+
+
+def test_executions_walk_takes_the_fewest_requests_once_the_server_completes_seconds():
+    # Ten executions a second, so every page of 1000 ends exactly at the end of a
+    # second. Asked for 999, the server finishes the second and answers with 1000:
+    # from then on the walk trusts every page to end with a complete second.
+    data = make_executions([(1000 + s, 10) for s in range(300)])
+    fetch, calls = executions_server(data, complete_last_second=True)
+    assert ids(iter_executions_since(fetch, 1, 0)) == ids(data)
+    assert calls == [(0, 999), (1100, 1000), (1200, 1000), (1300, 1000)]
+    assert len(calls) == 3000 // 1000 + 1
+
+
+def test_executions_walk_learns_that_the_server_completes_seconds_on_a_reread():
+    # Asked for 9, the first page ends exactly at the end of second 11; the re-read
+    # of second 11 (9 again) cuts into second 12, which the server finishes: 10 > 9.
+    data = make_executions([(10, 4), (11, 5), (12, 5), (13, 5), (14, 5), (15, 3)])
+    fetch, calls = executions_server(data, complete_last_second=True)
+    assert ids(iter_executions_since(fetch, 1, 0, limit=10)) == ids(data)
+    assert calls == [(0, 9), (11, 9), (13, 10), (15, 10), (16, 10)]
 
 
 def test_executions_walk_continues_after_last_second_when_page_is_not_exactly_full():
-    # 2 + 3 + 2 executions per second, limit 4: the server completes each second, so
-    # pages come back with 5 and 2 items and the walk never asks for a second twice.
+    # 2 + 3 + 2 executions per second, limit 4 (asked 3): the server completes each
+    # second, so pages come back with 5 and 2 items and no second is asked twice.
     data = make_executions([(10, 2), (11, 3), (12, 2)])
     fetch, calls = executions_server(data, complete_last_second=True)
-    assert [e["id"] for e in iter_executions_since(fetch, 1, 0, limit=4)] == list(range(1, 8))
-    assert calls == [0, 12, 13]
+    assert ids(iter_executions_since(fetch, 1, 0, limit=4)) == list(range(1, 8))
+    assert calls == [(0, 3), (12, 4), (13, 4)]
 
 
-def test_executions_walk_rereads_boundary_second_after_an_exactly_full_page():
+def test_executions_walk_rereads_boundary_second_until_the_server_shows_it_completes_it():
+    # One execution a second: a page is never longer than asked, so the walk cannot
+    # tell a completing server from one that cuts pages, and keeps re-reading the
+    # last second of each exactly-full page (one execution of overlap each time).
     data = make_executions([(s, 1) for s in range(1000, 1000 + 3000)])
     fetch, calls = executions_server(data, complete_last_second=True)
-    assert sum(1 for _ in iter_executions_since(fetch, 1, 0)) == 3000
-    # A page of exactly ``limit`` items may have stopped inside a second: the next
-    # request starts at that second again (one execution of overlap each time).
-    assert calls == [0, 1999, 2998, 3997, 4000]
+    assert ids(iter_executions_since(fetch, 1, 0)) == ids(data)
+    assert calls == [(0, 999), (1998, 999), (2996, 999), (3994, 999), (4000, 999)]
+
+
+def test_executions_walk_with_page_size_one():
+    data = make_executions([(5, 1), (6, 2), (7, 1)])
+    fetch, calls = executions_server(data, complete_last_second=True)
+    assert ids(iter_executions_since(fetch, 1, 0, limit=1)) == [1, 2, 3, 4]
+    # Second 5 is read twice (an exactly-full page); second 6 comes back with two
+    # items, which shows the server completes seconds: no more re-reads after it.
+    assert calls == [(0, 1), (5, 1), (6, 1), (7, 1), (8, 1)]
 
 
 def test_executions_walk_moves_on_when_a_full_page_brings_nothing_new():
     data = make_executions([(100, 6), (101, 1)])
     fetch, calls = executions_server(data, complete_last_second=False)
-    got = [e["id"] for e in iter_executions_since(fetch, 1, 100, limit=3)]
+    got = ids(iter_executions_since(fetch, 1, 100, limit=3))
     # The server never shows more than 3 of second 100: the walk cannot see the rest
     # and must not loop forever on it.
     assert got == [1, 2, 3, 7]
-    assert calls == [100, 100, 101, 102]
+    assert calls == [(100, 2), (100, 3), (100, 3), (101, 2), (102, 2)]
 
 
 @given(
@@ -126,5 +162,19 @@ def test_executions_walk_moves_on_when_a_full_page_brings_nothing_new():
 def test_executions_walk_property(counts, limit):
     data = make_executions([(1000 + i * 2, c) for i, c in enumerate(counts)])
     fetch, _ = executions_server(data, complete_last_second=True)
-    got = [e["id"] for e in iter_executions_since(fetch, 1, 0, limit=limit)]
-    assert got == [e["id"] for e in data]
+    assert ids(iter_executions_since(fetch, 1, 0, limit=limit)) == ids(data)
+
+
+@given(
+    st.integers(1, 6).flatmap(
+        lambda limit: st.tuples(st.just(limit), st.lists(st.integers(1, limit), max_size=30))
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_executions_walk_property_against_a_server_that_cuts_pages(limit_and_counts):
+    # A server that never finishes the last second: nothing is lost or repeated as
+    # long as no second holds more than ``limit`` executions.
+    limit, counts = limit_and_counts
+    data = make_executions([(1000 + i, c) for i, c in enumerate(counts)])
+    fetch, _ = executions_server(data, complete_last_second=False)
+    assert ids(iter_executions_since(fetch, 1, 0, limit=limit)) == ids(data)
