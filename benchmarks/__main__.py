@@ -60,7 +60,6 @@ def _client_cpu_rows(result: dict[str, Any]) -> list[Row]:
         row("public GET (get_product)", "public"),
         row("signed GET (get_fiat_accounts)", "signed", 0.75),
     ]
-    rows += [row(f"  prototype {name[6:]}", name) for name in us if name.startswith("proto-")]
     return rows
 
 

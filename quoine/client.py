@@ -17,6 +17,8 @@ from typing import Any, TypeVar, Union
 from urllib.parse import urlencode
 
 import requests
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
 
 from ._auth import NonceGenerator, QuoineAuth
 from ._http import AUTH_HEADER, decode, dump_json, mask_auth, read_body, transport_error
@@ -182,6 +184,8 @@ class Quoine(
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         self.headers = self._default_headers()
+        self._environment_cache: tuple[tuple[Any, ...], tuple[dict[str, Any], Any]] | None = None
+        self._template_cache: tuple[tuple[Any, ...], requests.PreparedRequest] | None = None
 
     def _default_headers(self) -> dict[str, str]:
         headers = {
@@ -247,9 +251,7 @@ class Quoine(
         query = urlencode(params, doseq=True) if params else ""
         url = f"{self.API_URL.rstrip('/')}/{path}" + (f"?{query}" if query else "")
         data = None if body is None else dump_json(body)
-        request = self.session.prepare_request(
-            requests.Request(method, url, headers=self.headers, data=data)
-        )
+        request = self._prepare(method, url, data)
         policy, limiter = self.retry, self.rate_limiter
         idempotent = method == "GET" if idempotent is None else idempotent
         retries, resigned = 0, False
@@ -310,15 +312,16 @@ class Quoine(
             response = self._send_signed(request, deadline)
         else:
             response = self._transmit(request, deadline)
-        logger.debug(
-            "%s %s -> %s in %.1f ms, attempt %d%s",
-            request.method,
-            request.path_url,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            attempt,
-            f", {AUTH_HEADER}: ***" if signed else "",
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.1f ms, attempt %d%s",
+                request.method,
+                request.path_url,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                attempt,
+                f", {AUTH_HEADER}: ***" if signed else "",
+            )
         return decode(response)
 
     def _send_signed(self, request: requests.PreparedRequest, deadline: float) -> requests.Response:
@@ -346,7 +349,7 @@ class Quoine(
                 stream=True,
                 timeout=_bounded(self.timeout, deadline - clock()),
                 allow_redirects=False,
-                **self._send_settings(request.url),
+                **self._send_settings(),
             )
         except requests.exceptions.RequestException as exc:
             mask_auth(exc.request)
@@ -354,14 +357,69 @@ class Quoine(
         read_body(response, deadline, clock)
         return response
 
-    def _send_settings(self, url: str | None) -> dict[str, Any]:
-        """Proxies, TLS verification and client certificate for ``url``.
+    def _prepare(self, method: str, url: str, data: bytes | None) -> requests.PreparedRequest:
+        """Build the request as :meth:`requests.Session.prepare_request` would, cheaper.
 
-        What :meth:`requests.Session.request` would use: the session's settings
-        merged with the environment (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...).
+        A session that carries nothing to merge (no cookies, auth, params or
+        hooks: the usual case) gets a copy of a request prepared once with its
+        headers and ours, completed with this call's method, URL and body. Any
+        other session goes through ``prepare_request`` itself.
         """
-        settings = self.session.merge_environment_settings(url, {}, True, None, None)
-        return {key: value for key, value in settings.items() if key != "stream"}
+        session = self.session
+        if session.cookies or session.auth or session.params or any(session.hooks.values()):
+            return session.prepare_request(
+                requests.Request(method, url, headers=self.headers, data=data)
+            )
+        request = self._template().copy()
+        request.prepare_method(method)
+        request.prepare_url(url, None)
+        request.prepare_body(data, None)
+        netrc = self._environment()[1]
+        if netrc is not None:
+            request.prepare_auth(netrc, url)
+        return request
+
+    def _template(self) -> requests.PreparedRequest:
+        """A request carrying the session's headers merged with ours (rebuilt if either changes)."""
+        key = (tuple(self.session.headers.items()), tuple(self.headers.items()))
+        if self._template_cache is None or self._template_cache[0] != key:
+            headers = CaseInsensitiveDict(self.session.headers)
+            headers.update(self.headers)
+            template = requests.PreparedRequest()
+            template.prepare_headers({k: v for k, v in headers.items() if v is not None})
+            template.prepare_cookies(RequestsCookieJar())  # requests reads it on redirects
+            template.prepare_hooks({})
+            self._template_cache = (key, template)
+        return self._template_cache[1]
+
+    def _send_settings(self) -> dict[str, Any]:
+        """Proxies, TLS verification and client certificate, as ``Session.request`` uses."""
+        return self._environment()[0]
+
+    def _environment(self) -> tuple[dict[str, Any], Any]:
+        """Send settings and ``~/.netrc`` credentials for the API host, read once.
+
+        :meth:`requests.Session.request` reads every environment variable (proxies,
+        ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``...) and ``~/.netrc`` on each call, which
+        costs about a fifth of a call. The host is fixed, so the client reads them
+        once and again only when the URL or the session's own settings change.
+        Changes to the environment after the first request are not seen.
+        """
+        session = self.session
+        key = (
+            self.API_URL,
+            session.trust_env,
+            tuple(session.proxies.items()),
+            session.verify,
+            session.cert,
+        )
+        if self._environment_cache is None or self._environment_cache[0] != key:
+            root = self.API_URL.rstrip("/") + "/"
+            merged = session.merge_environment_settings(root, {}, True, None, None)
+            settings = {name: value for name, value in merged.items() if name != "stream"}
+            netrc = requests.utils.get_netrc_auth(root) if session.trust_env else None
+            self._environment_cache = (key, (settings, netrc))
+        return self._environment_cache[1]
 
 
 class Quoinex(Quoine):
@@ -385,10 +443,10 @@ class Liquid(Quoinex):
 def _check_credential(value: Any, name: str, env: str) -> None:
     if value is None:
         return
-    if not isinstance(value, str) or not value or value != value.strip():
+    if not isinstance(value, str) or not value or any(c.isspace() or c < " " for c in value):
         # Never echo the value: it may be the secret.
         raise QuoineValidationError(
-            f"{name} (or ${env}) must be a non-empty string without surrounding whitespace"
+            f"{name} (or ${env}) must be a non-empty string without spaces or control characters"
         )
 
 
