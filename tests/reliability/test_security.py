@@ -399,11 +399,6 @@ def test_secret_with_whitespace_rejected_without_echo(monkeypatch, secret, sourc
 
 
 @pytest.mark.case(35)
-@pytest.mark.xfail(
-    reason="_check_credential in client.py only rejects surrounding whitespace; a CR/LF inside "
-    "a credential is accepted (reference 6.1: reject CR/LF without echoing)",
-    strict=True,
-)
 @pytest.mark.parametrize("credential", ["api_token_id", "api_secret"])
 def test_credential_with_inner_newline_rejected_without_echo(credential):
     bad = "CANARY-inner\nnewline-0123456789abcdef"
