@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -45,3 +46,17 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
     monkeypatch.setattr("quoine._retry._sleep", recorded.append)
     return recorded
+
+
+# base64url of {"alg":"HS256","typ":"JWT"}: the start of every X-Quoine-Auth value.
+_JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+
+
+@pytest.fixture(autouse=True)
+def _secret_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Across the whole suite, at DEBUG, no log line carries the secret or a signature."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    text = caplog.text
+    assert SECRET not in text, "the API secret was logged"
+    assert _JWT_HEADER not in text, "an X-Quoine-Auth value was logged"
