@@ -73,9 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         strict_nonce=not args.lenient_nonce,
     )
     for spec in args.fault:
-        kind, options = parse_fault(spec)
-        options.setdefault("times", None)
-        sandbox.faults.add(kind, **options)
+        try:
+            kind, options = parse_fault(spec)
+            options.setdefault("times", None)
+            sandbox.faults.add(kind, **options)
+        except (TypeError, ValueError) as exc:  # a bad kind, key or number
+            parser.error(f"--fault {spec!r}: {exc}")
     if args.random_faults > 0:
         sandbox.faults.add_random(args.random_faults, seed=args.seed)
     stop = threading.Event()

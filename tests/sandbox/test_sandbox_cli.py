@@ -92,3 +92,16 @@ def test_sandbox_context_manager_keepalive_and_stop():
     session.close()
     assert sb.start() is sb  # restartable on a new port
     sb.stop()
+
+
+@pytest.mark.parametrize(
+    "spec", ["nonsense", "error_5xx,times=x", "latency,delay=soon", "hang,colour=red"]
+)
+def test_bad_fault_spec_is_a_usage_error(spec, capsys):
+    from quoine.sandbox.__main__ import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--port", "0", "--fault", spec])
+    assert info.value.code == 2
+    error = capsys.readouterr().err
+    assert f"--fault {spec!r}" in error and "Traceback" not in error
