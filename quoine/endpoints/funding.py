@@ -176,7 +176,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.cancel_crypto_withdrawal(1234)
+                client.cancel_crypto_withdrawal(crypto_withdrawal_id)
         """
         path = f"crypto_withdrawal/{positive_int(withdrawal_id, 'withdrawal_id')}/cancel"
         result: JSON = self._put(path)
@@ -333,7 +333,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                withdrawal = client.create_withdrawal("JPY", "10000", 42)
+                withdrawal = client.create_withdrawal("JPY", "10000", bank_account_id)
         """
         withdrawal = {
             "currency": currency_code(currency),
@@ -363,7 +363,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.cancel_withdrawal(77)
+                client.cancel_withdrawal(withdrawal_id)
         """
         path = f"withdrawals/{positive_int(withdrawal_id, 'withdrawal_id')}/cancel"
         result: JSON = self._put(path)

@@ -125,7 +125,7 @@ class LoansMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.close_loan_bid(3580)
+                client.close_loan_bid(loan_bid_id)
         """
         result: JSON = self._put(f"loan_bids/{positive_int(loan_bid_id, 'loan_bid_id')}/close")
         return result
@@ -189,7 +189,7 @@ class LoansMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_loan(144825, fund_reloaned=False)
+                client.update_loan(loan_id, fund_reloaned=False)
         """
         body = {"fund_reloaned": boolean(fund_reloaned, "fund_reloaned")}
         result: JSON = self._put(f"loans/{positive_int(loan_id, 'loan_id')}", body)

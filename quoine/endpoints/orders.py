@@ -462,7 +462,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.get_order(2157479)
+                order = client.get_order(order_id)
                 print(order["status"], order["filled_quantity"])
         """
         result: JSON = self._get(_order_path(order_id), signed=True)
@@ -482,7 +482,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.get_order_by_client_order_id("my-order-0001")
+                order = client.get_order_by_client_order_id(client_order_id)
         """
         result: JSON = self._get(_client_path(client_order_id), signed=True)
         return result
@@ -591,7 +591,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.cancel_order(2157479)
+                client.cancel_order(order_id)
         """
         result: JSON = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
         return result
@@ -610,7 +610,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.cancel_order_by_client_order_id("my-order-0001")
+                client.cancel_order_by_client_order_id(client_order_id)
         """
         result: JSON = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
         return result
@@ -672,7 +672,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_live_order(2157479, price="510")
+                client.update_live_order(order_id, price="510")
         """
         result: JSON = self._put(_order_path(order_id), _edit_body(quantity, price))
         return result
@@ -698,7 +698,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_live_order_by_client_order_id("my-order-0001", quantity="0.02")
+                client.update_live_order_by_client_order_id(client_order_id, quantity="0.02")
         """
         result: JSON = self._put(_client_path(client_order_id), _edit_body(quantity, price))
         return result
@@ -717,7 +717,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                trades = client.get_order_trades(2157479)
+                trades = client.get_order_trades(order_id)
         """
         result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
         return result
@@ -740,7 +740,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                fills = client.get_order_executions(2157479)["models"]
+                fills = client.get_order_executions(order_id)["models"]
         """
         params = {"limit": page_limit(limit), "page": page_number(page)}
         result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
@@ -761,6 +761,6 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                filled = sum(Decimal(e["quantity"]) for e in client.iter_order_executions(2157479))
+                filled = sum(Decimal(e["quantity"]) for e in client.iter_order_executions(order_id))
         """
         return self._iterate(self.get_order_executions, limit, order_id=order_id)

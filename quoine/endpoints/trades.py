@@ -133,7 +133,7 @@ class TradesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.close_trade(57896, closed_quantity="0.005")
+                client.close_trade(trade_id, closed_quantity="0.005")
         """
         body = {}
         if closed_quantity is not None:
@@ -184,7 +184,7 @@ class TradesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_trade(57896, stop_loss="300", take_profit="600")
+                client.update_trade(trade_id, stop_loss="300", take_profit="600")
         """
         if stop_loss is None and take_profit is None:
             raise QuoineValidationError("give stop_loss, take_profit or both")
@@ -209,7 +209,7 @@ class TradesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                loans = client.get_trade_loans(57896)
+                loans = client.get_trade_loans(trade_id)
         """
         result: list[JSON] = self._get(f"{_trade_path(trade_id)}/loans", signed=True)
         return result
@@ -232,7 +232,7 @@ class TradesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.adjust_trade_margin(57896, "10")
+                client.adjust_trade_margin(trade_id, "10")
         """
         amount = to_decimal(delta, "delta")
         if amount.is_zero():

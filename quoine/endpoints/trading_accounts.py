@@ -39,7 +39,7 @@ class TradingAccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                account = client.get_trading_account(1759)
+                account = client.get_trading_account(trading_account_id)
         """
         path = f"trading_accounts/{positive_int(account_id, 'account_id')}"
         result: JSON = self._get(path, signed=True)
@@ -61,7 +61,7 @@ class TradingAccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_leverage_level(1759, client.LEVERAGE_LEVEL_10)
+                client.update_leverage_level(trading_account_id, client.LEVERAGE_LEVEL_10)
         """
         path = f"trading_accounts/{positive_int(account_id, 'account_id')}"
         body = {
