@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,6 +64,8 @@ def new_client_order_id() -> str:
         >>> len(new_client_order_id())
         36
     """
+    import uuid  # here: it costs a few ms at import, and only this needs it
+
     return str(uuid.uuid4())
 
 
