@@ -136,7 +136,7 @@ def page_examples(path: Path) -> list[Example]:
 
 
 def public_objects() -> Iterator[tuple[str, Any]]:
-    """The documented public API: package exports, endpoint methods, public module members."""
+    """The documented public API: modules, package exports, endpoint methods, module members."""
     seen: set[int] = set()
 
     def fresh(obj: Any) -> bool:
@@ -154,10 +154,12 @@ def public_objects() -> Iterator[tuple[str, Any]]:
         for name, member in vars(mixin).items():
             if not name.startswith("_") and inspect.isfunction(member) and fresh(member):
                 yield f"{mixin.__module__}.{mixin_name}.{name}", member
+    yield "quoine", quoine
     for info in pkgutil.walk_packages(quoine.__path__, "quoine."):
         if info.name.startswith("quoine.sandbox") or info.name == "quoine.__main__":
             continue
         module = importlib.import_module(info.name)
+        yield info.name, module
         for name, obj in vars(module).items():
             if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
                 continue
@@ -174,11 +176,12 @@ def docstring_examples() -> dict[str, list[Example]]:
     grouped: dict[str, list[Example]] = {}
     for qualname, obj in public_objects():
         doc = inspect.getdoc(obj) or ""
-        line = inspect.getsourcelines(obj)[1]
+        is_module = inspect.ismodule(obj)
+        line = 1 if is_module else inspect.getsourcelines(obj)[1]
         found = [ex for ex in code_blocks(doc, qualname, line) if ex.kind == "python"]
         if ">>>" in doc:
             found.append(Example(qualname, line, "doctest", doc))
-        grouped.setdefault(obj.__module__, []).extend(found)
+        grouped.setdefault(obj.__name__ if is_module else obj.__module__, []).extend(found)
     return grouped
 
 
