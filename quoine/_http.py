@@ -22,6 +22,7 @@ from .exceptions import (
     QuoineTimeoutError,
     QuoineTransportError,
     raise_for_error_response,
+    reject_json_constant,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "MAX_BODY_BYTES",
     "decode",
     "dump_json",
+    "json_default",
     "mask_auth",
     "read_body",
     "transport_error",
@@ -43,7 +45,8 @@ ERROR_BODY_LIMIT = 64 * 1024
 _CHUNK = 64 * 1024
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``default`` for :func:`json.dumps`: a Decimal as its exact plain string."""
     if isinstance(value, Decimal):
         return format(value, "f")
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
@@ -51,7 +54,7 @@ def _json_default(value: Any) -> Any:
 
 def dump_json(body: Any) -> bytes:
     """Compact UTF-8 JSON with Decimals as plain strings; NaN and Infinity refused."""
-    return json.dumps(body, separators=(",", ":"), default=_json_default, allow_nan=False).encode()
+    return json.dumps(body, separators=(",", ":"), default=json_default, allow_nan=False).encode()
 
 
 def mask_auth(request: Any) -> None:
@@ -147,10 +150,6 @@ def masked_copy(response: requests.Response) -> requests.Response:
     return response
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def decode(response: requests.Response) -> Any:
     """Decode a read answer: the JSON for 2xx (None for 204), or raise.
 
@@ -172,7 +171,9 @@ def decode(response: requests.Response) -> Any:
     if status == 204:
         return None
     try:
-        return json.loads(response.content, parse_float=Decimal, parse_constant=_reject_constant)
+        return json.loads(
+            response.content, parse_float=Decimal, parse_constant=reject_json_constant
+        )
     except (ValueError, UnicodeDecodeError):
         # The answer goes into the exception: keep no more of it than of an error answer.
         _keep(response, response.content[:ERROR_BODY_LIMIT])

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple, Optional, TextIO
 
+from ._http import json_default
 from ._utils import unix_seconds
 from ._version import __version__
 from .client import Liquid, Qryptos, Quoine, QuoineCredentialsError, Quoinex
@@ -215,15 +216,10 @@ COMMANDS: dict[str, Command] = {
 # --- output ------------------------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")  # exact, never a float
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def _dumps(data: Any, indent: int | None = None) -> str:
+    # json_default writes Decimals as exact strings, never floats.
     separators = None if indent else (",", ":")
-    return json.dumps(data, indent=indent, separators=separators, default=_json_default)
+    return json.dumps(data, indent=indent, separators=separators, default=json_default)
 
 
 def _show(shown: Shown, output_format: str | None, out: TextIO) -> None:

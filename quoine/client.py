@@ -22,7 +22,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ._auth import NonceGenerator, QuoineAuth
 from ._http import AUTH_HEADER, decode, dump_json, mask_auth, read_body, transport_error
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, check_seconds
 from ._version import __version__
 from .constants import API_VERSION, DEFAULT_TIMEOUT
 from .endpoints import (
@@ -476,12 +476,15 @@ def _bounded(timeout: Timeout, remaining: float) -> Timeout:
 
 def _check_timeout(timeout: Any) -> Timeout:
     parts = timeout if isinstance(timeout, tuple) else (timeout,)
-    if len(parts) not in (1, 2) or not all(
-        isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0 and p != float("inf")
-        for p in parts
-    ):
-        raise QuoineValidationError(
-            "timeout must be a positive number of seconds or a (connect, read) pair; "
-            f"got {timeout!r} (a request without a timeout can hang forever)"
-        )
-    return (float(parts[0]), float(parts[1])) if len(parts) == 2 else float(parts[0])
+    try:
+        seconds = [check_seconds(part, "timeout", allow_zero=False) for part in parts]
+    except QuoineValidationError:
+        seconds = []
+    if len(seconds) == 1:
+        return seconds[0]
+    if len(seconds) == 2:
+        return (seconds[0], seconds[1])
+    raise QuoineValidationError(
+        "timeout must be a positive number of seconds or a (connect, read) pair; "
+        f"got {timeout!r} (a request without a timeout can hang forever)"
+    )

@@ -457,12 +457,13 @@ def _body_snippet(response: requests.Response) -> str:
 def _try_decode(response: requests.Response) -> tuple[Any, bool]:
     try:
         raw = response.content or b""
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant), True
+        return json.loads(raw.decode("utf-8"), parse_constant=reject_json_constant), True
     except Exception:
         return None, False
 
 
-def _reject_constant(name: str) -> Any:
+def reject_json_constant(name: str) -> Any:
+    """``parse_constant`` for :func:`json.loads`: refuse ``NaN`` and ``Infinity``."""
     raise ValueError(f"{name} is not valid JSON")
 
 
