@@ -88,6 +88,12 @@ class PostCounter:
         return self.app(environ, start_response)
 
 
+def resting_buy_price(client: Quoinex, product_id: int = 1) -> Decimal:
+    """A buy price 5 % under the market, so that orders rest on the book."""
+    last = Decimal(client.get_product(product_id)["last_traded_price"])
+    return (last * Decimal("0.95")).quantize(1)
+
+
 def run_soak(orders: int = 200, *, fault_share: float = 0.35, seed: int = 1) -> SoakResult:
     """Place ``orders`` orders with ``fault_share`` of placements failing at random."""
     result = SoakResult(orders=orders, fault_share=fault_share)
@@ -118,8 +124,7 @@ def run_soak(orders: int = 200, *, fault_share: float = 0.35, seed: int = 1) -> 
             rate_limit=None,
         ) as client,
     ):
-        # 5 % under the market: the orders rest on the book instead of trading.
-        price = (Decimal(client.get_product(1)["last_traded_price"]) * Decimal("0.95")).quantize(1)
+        price = resting_buy_price(client)
         for _ in range(orders):
             cid = new_client_order_id()
             try:

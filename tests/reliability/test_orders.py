@@ -15,7 +15,7 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from benchmarks.soak_orders import PostCounter, run_soak
+from benchmarks.soak_orders import PostCounter, resting_buy_price, run_soak
 from quoine import new_client_order_id
 from quoine.client import Quoinex
 from quoine.exceptions import (
@@ -57,7 +57,7 @@ def client(sandbox: Sandbox) -> Iterator[Quoinex]:
 def price(sandbox: Sandbox) -> Decimal:
     """A buy price 5 % under the market, so orders rest on the book."""
     with Quoinex(api_url=sandbox.url) as public:
-        return (Decimal(public.get_product(1)["last_traded_price"]) * Decimal("0.95")).quantize(1)
+        return resting_buy_price(public)
 
 
 def held(sandbox: Sandbox, cid: str) -> list[Any]:
