@@ -30,8 +30,8 @@ import pytest
 
 pytest.importorskip("websockets")
 
-from quoine.client import Quoinex  # noqa: E402
-from quoine.sandbox import Sandbox  # noqa: E402
+from quoine.client import Quoinex
+from quoine.sandbox import Sandbox
 
 LIQUIDTAP = ("liquidtap==1.0.3", "websocket-client==1.9.2")
 WAIT = 30.0
