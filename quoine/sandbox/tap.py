@@ -445,22 +445,23 @@ class TapServer:
                 batch = self.feed.poll()  # covers every change up to version `seen`
             except Exception:  # a feed bug must not end the feed
                 logger.exception("tap feed failed")
-                continue
-            with self._fed:
-                self._fed_version = seen
-                self._fed.notify_all()
+                batch = Batch([], [])
             loop = self._loop
             if (batch.public or batch.private) and loop is not None:
                 try:
                     loop.call_soon_threadsafe(self._deliver, batch)
                 except RuntimeError:  # the loop closed while stopping
                     return
+            with self._fed:
+                self._fed_version = seen
+                self._fed.notify_all()
 
     def wait_fed(self, timeout: float = 10.0) -> bool:
         """Wait until the feed has taken in every exchange change made before this call.
 
-        The events of those changes are then queued for delivery (on their way
-        to the clients). For tests and benchmarks that pace a stream.
+        The events of those changes are then on the event loop, ahead of any
+        frame a client sends after this returns (so a ``pusher:ping`` sent next
+        is answered after them). For tests and benchmarks that pace a stream.
 
         Args:
             timeout: Seconds to wait at most.
