@@ -78,6 +78,9 @@ if TYPE_CHECKING:
 __all__ = ["TapServer"]
 
 logger = logging.getLogger("quoine.sandbox.tap")
+# websockets logs frames at DEBUG, auth requests (JWTs) included: never below INFO
+_ws_logger = logging.getLogger("quoine.sandbox.tap.websockets")
+_ws_logger.setLevel(logging.INFO)
 PATH = "/app/LiquidTapClient"
 _CLOSE = None  # queue sentinel: close the connection after the frames before it
 
@@ -214,7 +217,7 @@ class TapServer:
             compression=None,
             max_size=self.max_frame,
             close_timeout=2,
-            logger=logger,
+            logger=_ws_logger,
         )
         self.port = server.sockets[0].getsockname()[1]
         self._loop = asyncio.get_running_loop()
@@ -272,13 +275,8 @@ class TapServer:
     def _forget(self, conn: _Conn) -> None:
         conn.dead = True
         self._conns.discard(conn)
-        for channel in conn.channels:
-            subs = self._subs.get(channel)
-            if subs is not None:
-                subs.discard(conn)
-                if not subs:
-                    del self._subs[channel]
-        conn.channels.clear()
+        for channel in list(conn.channels):
+            self._leave(conn, channel)
         if conn.user is not None and self.feed is not None:
             self.feed.unwatch(conn.user.id)
             conn.user = None
@@ -337,7 +335,7 @@ class TapServer:
         if event == "pusher:ping":
             self._send(conn, frame("pusher:pong", {}))
         elif event == "pusher:subscribe":
-            self._subscribe(conn, data.get("channel", channel))
+            await self._subscribe(conn, data.get("channel", channel))
         elif event == "pusher:unsubscribe":
             self._unsubscribe(conn, data.get("channel", channel))
         elif event == "quoine:auth_request":
@@ -356,7 +354,7 @@ class TapServer:
             self._close(conn, fired.rule.status or 4200, "Generic reconnect immediately")
         return True
 
-    def _subscribe(self, conn: _Conn, name: Any) -> None:
+    async def _subscribe(self, conn: _Conn, name: Any) -> None:
         if not isinstance(name, str) or not name or len(name) > 200:
             self._send(conn, frame("pusher:error", {"message": "channel name missing or invalid"}))
             return
@@ -364,22 +362,36 @@ class TapServer:
             refusal = {"code": 4009, "message": "Private channel: authenticate first"}
             self._send(conn, frame("pusher:error", refusal, name))
             return
-        if name not in conn.channels and len(conn.channels) >= self.max_channels:
-            self._send(conn, frame("pusher:error", {"message": "too many channels"}, name))
-            return
-        conn.channels.add(name)
-        self._subs.setdefault(name, set()).add(conn)
+        if name not in conn.channels:
+            if len(conn.channels) >= self.max_channels:
+                self._send(conn, frame("pusher:error", {"message": "too many channels"}, name))
+                return
+            assert self.feed is not None
+            side = self.feed.ladder_side(name)
+            if side is not None:  # its current top 40, before the confirmation
+                await asyncio.to_thread(self.feed.track, side)
+                if conn.dead:
+                    self.feed.untrack(side)
+                    return
+            conn.channels.add(name)
+            self._subs.setdefault(name, set()).add(conn)
         self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
 
     def _unsubscribe(self, conn: _Conn, name: Any) -> None:
-        if not isinstance(name, str) or name not in conn.channels:
-            return
+        if isinstance(name, str) and name in conn.channels:
+            self._leave(conn, name)
+
+    def _leave(self, conn: _Conn, name: str) -> None:
         conn.channels.discard(name)
         subs = self._subs.get(name)
         if subs is not None:
             subs.discard(conn)
             if not subs:
                 del self._subs[name]
+        assert self.feed is not None
+        side = self.feed.ladder_side(name)
+        if side is not None:
+            self.feed.untrack(side)
 
     async def _authenticate(self, conn: _Conn, data: dict[str, Any]) -> None:
         headers = data.get("headers")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from decimal import Decimal
 
 import pytest
-from _tap import forged_token, tap
+from _tap import forged_token, tap, wait_for
 
 from quoine.sandbox import Sandbox
 
@@ -329,3 +330,37 @@ def test_stop_closes_connections_and_threads():
         assert "ConnectionClosed" in type(info.value).__name__
     names = {t.name for t in threading.enumerate()} - before
     assert not any(name.startswith("quoine-tap") for name in names)
+
+
+def test_a_ladder_side_is_compared_while_anyone_subscribes(sandbox, api):
+    feed = sandbox.tap.feed
+    with tap(sandbox) as a, tap(sandbox) as b:
+        a.subscribe(BUY)
+        b.subscribe(BUY)
+        b.subscribe(BUY)  # a repeated subscribe counts once
+        assert feed._tracked == {(1, True): 2}
+        b.send("pusher:unsubscribe", {"channel": BUY})
+        price = top_bid(sandbox) + 1
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.01", price=str(price))
+        assert a.event(BUY, "updated")[0][0] == f"{price:.5f}"  # a still gets it
+        assert sandbox.tap.wait_fed()
+        assert feed._tracked == {(1, True): 1}
+    wait_for(lambda: sandbox.tap.connections == 0, "both connections to end")
+    with sandbox.exchange.lock:  # a change: the next poll applies the releases
+        pass
+    assert sandbox.tap.wait_fed()
+    assert feed._tracked == {} and feed._ladders == {}
+
+
+def test_the_token_is_never_logged(sandbox, api, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = api.token("/realtime")
+    with tap(sandbox) as t:
+        assert t.auth(token)["event"] == "quoine:auth_success"
+        assert t.auth("x" + token)["event"] == "quoine:auth_failure"
+    server_side = [r for r in caplog.records if r.name.startswith("quoine")]
+    assert server_side  # the server did log (at INFO) ...
+    signature = token.rsplit(".", 1)[1]
+    for record in server_side:  # ... but no part of the token
+        assert signature[-12:] not in record.getMessage()
+        assert token[:20] not in record.getMessage()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import requests
-from _tap import WAIT, Tap, tap
+from _tap import WAIT, Tap, tap, wait_for
 from websockets.asyncio.client import connect as async_connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
@@ -26,16 +26,6 @@ from websockets.sync.client import ClientConnection, connect
 from quoine.sandbox import Sandbox
 
 BUY = "price_ladders_cash_btcusd_buy"
-
-
-def wait_for(condition: Any, what: str) -> None:
-    """Block until ``condition()`` is true (polled on a threading.Event, never a bare sleep)."""
-    tick = threading.Event()
-    for _ in range(int(WAIT / 0.01)):
-        if condition():
-            return
-        tick.wait(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def still_serves(t: Tap) -> None:
