@@ -364,3 +364,44 @@ def test_the_token_is_never_logged(sandbox, api, caplog):
     for record in server_side:  # ... but no part of the token
         assert signature[-12:] not in record.getMessage()
         assert token[:20] not in record.getMessage()
+
+
+def test_too_many_channels_are_refused_per_channel(sandbox):
+    sandbox.tap.max_channels = 2
+    with tap(sandbox) as t:
+        t.subscribe("a")
+        t.subscribe("b")
+        t.subscribe("b")  # already there: fine
+        refusal = t.subscribe("c")
+        assert refusal["event"] == "pusher:error" and refusal["channel"] == "c"
+        t.send("pusher:unsubscribe", {"channel": "a"})
+        assert t.subscribe("c")["event"] == "pusher_internal:subscription_succeeded"
+
+
+def test_a_non_numeric_exp_is_an_invalid_token(sandbox, api):
+    token = forged_token(sandbox.token_id, sandbox.secret, nonce=next(api._nonce), exp="soon")
+    with tap(sandbox) as t:
+        assert t.auth(token)["data"] == {"message": "invalid token"}
+    future = forged_token(
+        sandbox.token_id, sandbox.secret, nonce=next(api._nonce), exp=sandbox.exchange.now() + 60
+    )
+    with tap(sandbox) as t:
+        assert t.auth(future)["event"] == "quoine:auth_success"
+
+
+def test_tap_server_lifecycle_and_a_busy_port(sandbox):
+    from quoine.sandbox.tap import TapServer
+
+    server = TapServer(sandbox.app)
+    with pytest.raises(RuntimeError):
+        _ = server.url
+    server.stop()  # not started: nothing to do
+    busy = int(sandbox.tap_url.split(":")[2].split("/")[0])
+    with pytest.raises(OSError):
+        TapServer(sandbox.app, port=busy).start()
+    assert server.start() is server.start()  # starting twice is one server
+    try:
+        assert server.url != sandbox.tap_url
+    finally:
+        server.stop()
+        server.stop()
