@@ -27,7 +27,8 @@ What it serves (the protocol of the real service, see ``docs/sandbox.rst``):
   the channel (code 4009).
 * Public channels per product ``<pair>`` (e.g. ``btcjpy``):
   ``price_ladders_cash_<pair>_buy`` / ``_sell`` (``updated``, the side's top 40
-  whenever it changes), ``executions_cash_<pair>`` and
+  whenever it changes), ``price_ladders_cash_<pair>`` (both sides, ``{"bids",
+  "asks", "timestamp"}``), ``executions_cash_<pair>`` and
   ``execution_details_cash_<pair>`` (``created``, one per trade),
   ``product_cash_<pair>_<id>`` (``updated``). Private channels:
   ``user_account_<ccy>_orders`` and ``user_account_<ccy>_trades`` (``updated``;
@@ -367,11 +368,11 @@ class TapServer:
                 self._send(conn, frame("pusher:error", {"message": "too many channels"}, name))
                 return
             assert self.feed is not None
-            side = self.feed.ladder_side(name)
-            if side is not None:  # its current top 40, before the confirmation
-                await asyncio.to_thread(self.feed.track, side)
+            keys = self.feed.ladder_keys(name)
+            if keys:  # its current top 40, before the confirmation
+                await asyncio.to_thread(self.feed.track, keys)
                 if conn.dead:
-                    self.feed.untrack(side)
+                    self.feed.untrack(keys)
                     return
             conn.channels.add(name)
             self._subs.setdefault(name, set()).add(conn)
@@ -389,9 +390,9 @@ class TapServer:
             if not subs:
                 del self._subs[name]
         assert self.feed is not None
-        side = self.feed.ladder_side(name)
-        if side is not None:
-            self.feed.untrack(side)
+        keys = self.feed.ladder_keys(name)
+        if keys:
+            self.feed.untrack(keys)
 
     async def _authenticate(self, conn: _Conn, data: dict[str, Any]) -> None:
         headers = data.get("headers")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .tap_lock import quietly
 
@@ -36,6 +36,7 @@ MAX_EXECUTIONS = 1000
 ``seed_executions`` only announces its last ones)."""
 
 Levels = tuple[tuple[Decimal, Decimal], ...]
+Key = tuple[int, Optional[bool]]  # product id, and True/False = buy/sell, None = both sides
 _ORDER_NUMBERS = (
     "quantity",
     "disc_quantity",
@@ -193,16 +194,25 @@ class _ProductView(NamedTuple):
     product: Product
     code: str
     ladders: list[tuple[bool, Levels]]  # changed sides of the tracked ones
+    both: tuple[Levels, Levels, str] | None  # bids, asks, timestamp for the two-sided channel
     product_json: dict[str, Any] | None
     executions: list[Execution]
+
+
+def _ladder(levels: Levels) -> list[list[str]]:
+    return [[_fixed(p, 5), _fixed(q, 8)] for p, q in levels]
 
 
 def _render_product(view: _ProductView, out: list[tuple[str, str]]) -> None:
     """Frames of one product's changes (outside the lock)."""
     for buy, levels in view.ladders:
         channel = f"price_ladders_cash_{view.code}_{'buy' if buy else 'sell'}"
-        ladder = [[_fixed(p, 5), _fixed(q, 8)] for p, q in levels]
-        out.append((channel, frame("updated", dumps(ladder), channel)))
+        out.append((channel, frame("updated", dumps(_ladder(levels)), channel)))
+    if view.both is not None:
+        bids, asks, stamp = view.both
+        channel = f"price_ladders_cash_{view.code}"
+        both = {"bids": _ladder(bids), "asks": _ladder(asks), "timestamp": stamp}
+        out.append((channel, frame("updated", dumps(both), channel)))
     if view.product_json is not None:
         channel = f"product_cash_{view.code}_{view.product.id}"
         out.append((channel, frame("updated", dumps(view.product_json), channel)))
@@ -235,34 +245,38 @@ class Feed:
 
     def __init__(self, exchange: Exchange) -> None:
         self.exchange = exchange
-        self._ladders: dict[tuple[int, bool], Levels] = {}  # tracked sides: last sent
-        self._tracked: dict[tuple[int, bool], int] = {}
+        self._ladders: dict[Key, Levels] = {}  # tracked sides: last sent
+        self._tracked: dict[Key, int] = {}
         self._product_fp: dict[int, tuple[Any, ...]] = {}
         self._executions: dict[int, int] = {}
         self._marks: dict[int, _Mark] = {}
         self._released: deque[tuple[str, Any]] = deque()
-        self._sides = {
-            f"price_ladders_cash_{p.code.lower()}_{side}": (p.id, side == "buy")
-            for p in exchange.products.values()
-            for side in ("buy", "sell")
-        }
+        self._keys: dict[str, tuple[Key, ...]] = {}
+        for p in exchange.products.values():
+            name = f"price_ladders_cash_{p.code.lower()}"
+            self._keys[name + "_buy"] = ((p.id, True),)
+            self._keys[name + "_sell"] = ((p.id, False),)
+            self._keys[name] = ((p.id, True), (p.id, False), (p.id, None))
         self.poll()
 
-    def ladder_side(self, channel: str) -> tuple[int, bool] | None:
-        """``(product_id, buy)`` of a ladder channel, or None for other channels."""
-        return self._sides.get(channel)
+    def ladder_keys(self, channel: str) -> tuple[Key, ...]:
+        """What a ladder channel needs tracked (empty for other channels)."""
+        return self._keys.get(channel, ())
 
-    def track(self, side: tuple[int, bool]) -> None:
-        """Compare a ladder side from now on (counted per caller)."""
+    def track(self, keys: tuple[Key, ...]) -> None:
+        """Compare these ladder sides from now on (counted per caller)."""
         with quietly(self.exchange.lock):
-            count = self._tracked.get(side, 0)
-            if count == 0:
-                self._ladders[side] = _top(self.exchange.products[side[0]].book, side[1])
-            self._tracked[side] = count + 1
+            for key in keys:
+                count = self._tracked.get(key, 0)
+                pid, buy = key
+                if count == 0 and buy is not None:
+                    self._ladders[key] = _top(self.exchange.products[pid].book, buy)
+                self._tracked[key] = count + 1
 
-    def untrack(self, side: tuple[int, bool]) -> None:
+    def untrack(self, keys: tuple[Key, ...]) -> None:
         """Undo one :meth:`track` (applied at the next poll)."""
-        self._released.append(("side", side))
+        for key in keys:
+            self._released.append(("side", key))
 
     def watch(self, user: User) -> None:
         """Follow a user's orders, fills and trades from now on (counted per caller)."""
@@ -314,14 +328,11 @@ class Feed:
         now = self.exchange.now()
         views = []
         for product in self.exchange.products.values():
-            ladders = []
-            for buy in (True, False):
-                side = (product.id, buy)
-                if side in self._ladders:
-                    levels = _top(product.book, buy)
-                    if levels != self._ladders[side]:
-                        self._ladders[side] = levels
-                        ladders.append((buy, levels))
+            ladders = self._changed_sides(product)
+            both = None
+            if ladders and (product.id, None) in self._tracked:
+                bids, asks = self._ladders[(product.id, True)], self._ladders[(product.id, False)]
+                both = (bids, asks, f"{now:.6f}")
             count = len(product.executions)
             fp = (
                 product.book.best(True),
@@ -339,8 +350,20 @@ class Feed:
             new = product.executions[max(seen, count - MAX_EXECUTIONS) : count]
             if ladders or product_json is not None or new:
                 code = product.code.lower()
-                views.append(_ProductView(product, code, ladders, product_json, new))
+                views.append(_ProductView(product, code, ladders, both, product_json, new))
         return views
+
+    def _changed_sides(self, product: Product) -> list[tuple[bool, Levels]]:
+        """The tracked ladder sides of a product whose top 40 changed (now remembered)."""
+        changed = []
+        for buy in (True, False):
+            key = (product.id, buy)
+            if key in self._ladders:
+                levels = _top(product.book, buy)
+                if levels != self._ladders[key]:
+                    self._ladders[key] = levels
+                    changed.append((buy, levels))
+        return changed
 
     def _collect(self, mark: _Mark) -> list[tuple[str, str, dict[str, Any]]]:
         """A watched user's changed orders, new fills and changed trades (under the lock)."""

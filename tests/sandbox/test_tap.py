@@ -405,3 +405,13 @@ def test_tap_server_lifecycle_and_a_busy_port(sandbox):
     finally:
         server.stop()
         server.stop()
+
+
+def test_the_two_sided_ladder_channel_over_the_wire(sandbox, api):
+    with tap(sandbox) as t:
+        t.subscribe("price_ladders_cash_btcusd")
+        price = top_bid(sandbox) + 1
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.01", price=str(price))
+        both = t.event("price_ladders_cash_btcusd", "updated")
+        assert both["bids"][0] == [f"{price:.5f}", "0.01000000"]
+        assert [[D(p), D(q)] for p, q in both["asks"]] == book_levels(sandbox, False)

@@ -45,13 +45,13 @@ def test_ladders_only_for_tracked_sides_and_levels_are_summed(ex):
     price = str(best + 1)
     ex.place_order(ex.demo, {**LIMIT, "side": "buy", "price": price})
     assert [c for c, _, _ in frames(feed.poll().public)] == ["product_cash_btcusd_1"]
-    feed.track((1, True))
+    feed.track(feed.ladder_keys("price_ladders_cash_btcusd_buy"))
     ex.place_order(ex.demo, {**LIMIT, "side": "buy", "price": price, "quantity": "0.02"})
     (channel, event, ladder), *rest = frames(feed.poll().public)
     assert (channel, event) == ("price_ladders_cash_btcusd_buy", "updated")
     assert ladder[0] == [f"{best + 1:.5f}", "0.03000000"]  # two orders, one level
     assert rest == []  # the best price did not change: no product update
-    feed.untrack((1, True))
+    feed.untrack(((1, True),))
     ex.place_order(ex.demo, {**LIMIT, "side": "buy", "price": price})
     assert frames(feed.poll().public) == []
 
@@ -149,3 +149,20 @@ def test_change_lock_counts_outermost_releases_only():
     plain = threading.Lock()
     with quietly(plain):
         assert plain.locked()
+
+
+def test_the_two_sided_ladder_channel(ex):
+    feed = Feed(ex)
+    keys = feed.ladder_keys("price_ladders_cash_btcusd")
+    assert keys == ((1, True), (1, False), (1, None))
+    assert feed.ladder_keys("executions_cash_btcusd") == ()
+    feed.track(keys)
+    best_ask = ex.products[1].book.best(False)
+    ex.place_order(ex.demo, {**LIMIT, "side": "sell", "price": str(best_ask - 1)})
+    got = {c: d for c, _, d in frames(feed.poll().public)}
+    both = got["price_ladders_cash_btcusd"]
+    assert set(both) == {"bids", "asks", "timestamp"}
+    assert both["asks"][0] == [f"{best_ask - 1:.5f}", "0.01000000"]
+    assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
+    assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
+    assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
