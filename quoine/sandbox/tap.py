@@ -98,6 +98,13 @@ class _Conn:
         self.last_seen = now
         self.close_with: tuple[int, str] | None = None  # set when closing gracefully
         self.dead = False
+        self.allowance = 0.0  # frames the client may still send now (token bucket)
+
+    def spend(self, now: float, rate: float) -> bool:
+        """Count one client frame; False when over ``rate`` per second (burst: one second's)."""
+        elapsed, self.last_seen = now - self.last_seen, now
+        self.allowance = min(rate, self.allowance + elapsed * rate) - 1
+        return self.allowance >= 0
 
     def push(self, text: str | None) -> bool:
         """Queue a frame; False when the queue is full (the caller drops us)."""
@@ -127,6 +134,8 @@ class TapServer:
         max_frame: Largest client frame in bytes.
         max_connections: Connections beyond this are refused with HTTP 503.
         max_channels: Subscriptions per connection.
+        max_rate: Client frames per second per connection (bursts of as many);
+            beyond, ``pusher:error`` 4301 and the connection is closed with 4301.
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -142,6 +151,7 @@ class TapServer:
         self.max_frame = 64 * 1024
         self.max_connections = 1000
         self.max_channels = 500
+        self.max_rate = 200.0
         self.feed: Feed | None = None
         self._conns: set[_Conn] = set()
         self._subs: dict[str, set[_Conn]] = {}
@@ -243,13 +253,16 @@ class TapServer:
         loop = asyncio.get_running_loop()
         socket_id = f"{random.randrange(10**9)}.{next(self._ids)}"
         conn = _Conn(ws, self.queue_size, socket_id, loop.time())
+        conn.allowance = self.max_rate
         self._conns.add(conn)
         writer = asyncio.create_task(self._write(conn))
         established = {"activity_timeout": self.activity_timeout, "socket_id": socket_id}
         conn.push(frame("pusher:connection_established", dumps(established)))
         try:
             async for message in ws:
-                conn.last_seen = loop.time()
+                if not conn.spend(loop.time(), self.max_rate):
+                    self._close(conn, 4301, "Too many frames; slow down")
+                    break
                 await self._on_message(conn, message)
                 if conn.dead:
                     break

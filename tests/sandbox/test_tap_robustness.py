@@ -8,6 +8,7 @@ event (a frame, a close, a count reaching a value), never a sleep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
@@ -399,3 +400,28 @@ def test_the_exchange_works_the_same_with_a_stuck_feed_consumer(sandbox):
         assert resp.status_code == 200
         assert Decimal(resp.json()["buy_price_levels"][0][0]) > 0
         assert sandbox.exchange.totals() == before
+
+
+def test_a_frame_flood_is_closed_with_4301(sandbox):
+    sandbox.tap.max_rate = 5
+    with tap(sandbox) as t:
+        sent = 0
+        with contextlib.suppress(ConnectionClosed):  # the server may close mid-burst
+            for _ in range(40):
+                t.send("pusher:ping", "")
+                sent += 1
+        assert sent > 5
+        pongs = 0
+        while (msg := t.recv())["event"] == "pusher:pong":
+            pongs += 1
+        assert 5 <= pongs < 40  # a burst of one second's allowance, then no more
+        assert msg == {
+            "data": {"code": 4301, "message": "Too many frames; slow down"},
+            "event": "pusher:error",
+        }
+        with pytest.raises(ConnectionClosed) as info:
+            t.recv()
+        assert info.value.rcvd is not None and info.value.rcvd.code == 4301
+    sandbox.tap.max_rate = 200.0
+    with tap(sandbox) as t:
+        still_serves(t)
