@@ -101,7 +101,7 @@ class Script:
         assert url is not None
         port = url.split(":")[2].split("/")[0]
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        env.update(PYTHONPATH=str(site), PYTHONWARNINGS="ignore", NO_PROXY="*")
+        env.update(PYTHONPATH=str(site), PYTHONWARNINGS="ignore", NO_PROXY="*", no_proxy="*")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(SCRIPT), port, sandbox.token_id, sandbox.secret],
             stdin=subprocess.PIPE,
