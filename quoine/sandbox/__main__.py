@@ -10,6 +10,7 @@ from typing import Any
 
 from .exchange import DEMO_TOKEN_ID
 from .faults import FAULT_KINDS
+from .models import DIALECTS
 from .server import Sandbox
 
 __all__ = ["main", "parse_fault"]
@@ -48,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
     )
     parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default=DIALECTS[0],
+        help="answer shapes: the Liquid-era documentation's or the 2016 Quoinex/Qryptos one's",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -71,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         fault_seed=args.seed,
         strict_nonce=not args.lenient_nonce,
+        dialect=args.dialect,
     )
     for spec in args.fault:
         try:
