@@ -96,9 +96,10 @@ def typed_answers(client: Quoinex) -> Iterator[tuple[str, Any, Any]]:
     yield "get_accounts()", client.get_accounts(), types.Accounts
     yield "get_account_balances()", client.get_account_balances(), list[types.AccountBalance]
     yield "get_trades()", client.get_trades(), types.TradePage
-    trade = client.get_trades(status="open")["models"][0]
-    order_trades = client.get_order_trades(trade["order_id"])
+    opened = client.create_margin_order("market", 1, "buy", "0.01", leverage_level=10)
+    order_trades = client.get_order_trades(opened["id"])
     yield "get_order_trades", order_trades, list[types.Trade]
+    trade = order_trades[0]
     yield "update_trade", client.update_trade(trade["id"], "20000", None), types.Trade
     yield "close_trade", client.close_trade(trade["id"]), types.Trade
     yield "get_transactions('USD')", client.get_transactions("USD"), types.Page
