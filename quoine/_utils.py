@@ -9,17 +9,14 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import Any
 
 from .constants import MAX_PAGE_LIMIT
 from .exceptions import QuoineValidationError
+from .types import Amount, IdLike, TimeLike
 
-#: Anything accepted where the API expects a decimal amount (price, quantity, rate).
-Amount = Union[Decimal, str, int, float]
-#: Anything accepted where the API expects a point in time.
-TimeLike = Union[int, float, str, _dt.datetime, _dt.date]
-#: Anything accepted as an object id.
-IdLike = Union[int, str]
+__all__ = ["Amount", "IdLike", "TimeLike"]  # re-exported for the endpoint modules
+
 
 # Unix seconds above this are almost surely milliseconds (this is the year 5138).
 _MAX_UNIX_SECONDS = 100_000_000_000

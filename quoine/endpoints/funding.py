@@ -24,6 +24,13 @@ from .._utils import (
     wire_value,
 )
 from ..constants import WithdrawalState
+from ..types import (
+    CryptoWithdrawal,
+    CryptoWithdrawalPage,
+    Page,
+    WithdrawalAddress,
+    WithdrawalAddressPage,
+)
 
 _STATES = (*tuple(s.value for s in WithdrawalState), "to_be_reviewed", "approved", "broadcasted")
 _MEMO_TYPES = ("text", "id", "hash")
@@ -40,7 +47,7 @@ class FundingMixin(EndpointMixin):
         state: str | None = None,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> CryptoWithdrawalPage:
         """Get a page of the user's crypto withdrawals.
 
         API: ``GET /crypto_withdrawals``, signed, paginated.
@@ -69,7 +76,7 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("crypto_withdrawals", params, signed=True)
+        result: CryptoWithdrawalPage = self._get("crypto_withdrawals", params, signed=True)
         return result
 
     def iter_crypto_withdrawals(
@@ -80,7 +87,7 @@ class FundingMixin(EndpointMixin):
         state: str | None = None,
         *,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[CryptoWithdrawal]:
         """Iterate over all of the user's crypto withdrawals matching the filters.
 
         Args:
@@ -119,7 +126,7 @@ class FundingMixin(EndpointMixin):
         memo_type: str | None = None,
         memo_value: str | None = None,
         auth_code: str | None = None,
-    ) -> JSON:
+    ) -> CryptoWithdrawal:
         """Withdraw crypto to a whitelisted address.
 
         API: ``POST /crypto_withdrawals`` with
@@ -158,10 +165,10 @@ class FundingMixin(EndpointMixin):
                 "crypto_withdrawal": drop_none(withdrawal),
             }
         )
-        result: JSON = self._post("crypto_withdrawals", body)
+        result: CryptoWithdrawal = self._post("crypto_withdrawals", body)
         return result
 
-    def cancel_crypto_withdrawal(self, withdrawal_id: IdLike) -> JSON:
+    def cancel_crypto_withdrawal(self, withdrawal_id: IdLike) -> CryptoWithdrawal:
         """Cancel a pending crypto withdrawal.
 
         API: ``PUT /crypto_withdrawal/{id}/cancel`` (singular, as the API spells it),
@@ -179,12 +186,12 @@ class FundingMixin(EndpointMixin):
                 client.cancel_crypto_withdrawal(crypto_withdrawal_id)
         """
         path = f"crypto_withdrawal/{positive_int(withdrawal_id, 'withdrawal_id')}/cancel"
-        result: JSON = self._put(path)
+        result: CryptoWithdrawal = self._put(path)
         return result
 
     def get_crypto_withdrawal_addresses(
         self, currency: str, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+    ) -> WithdrawalAddressPage:
         """Get a page of the whitelisted withdrawal addresses of a currency.
 
         API: ``GET /crypto_withdrawal_addresses``, signed, paginated.
@@ -207,12 +214,14 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("crypto_withdrawal_addresses", params, signed=True)
+        result: WithdrawalAddressPage = self._get(
+            "crypto_withdrawal_addresses", params, signed=True
+        )
         return result
 
     def iter_crypto_withdrawal_addresses(
         self, currency: str, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[WithdrawalAddress]:
         """Iterate over all whitelisted withdrawal addresses of a currency.
 
         Args:
@@ -255,7 +264,7 @@ class FundingMixin(EndpointMixin):
         state: str | None = None,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> Page:
         """Get a page of the user's fiat withdrawals.
 
         API: ``GET /withdrawals``, signed, paginated.
@@ -280,7 +289,7 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("withdrawals", params, signed=True)
+        result: Page = self._get("withdrawals", params, signed=True)
         return result
 
     def iter_withdrawals(
@@ -369,7 +378,7 @@ class FundingMixin(EndpointMixin):
         result: JSON = self._put(path)
         return result
 
-    def get_bank_accounts(self) -> Any:
+    def get_bank_accounts(self) -> Page:
         """List the user's registered bank accounts.
 
         API: ``GET /bank_accounts``, signed.
@@ -382,7 +391,8 @@ class FundingMixin(EndpointMixin):
 
                 accounts = client.get_bank_accounts()
         """
-        return self._get("bank_accounts", signed=True)
+        result: Page = self._get("bank_accounts", signed=True)
+        return result
 
     def create_bank_account(
         self,
@@ -433,7 +443,7 @@ class FundingMixin(EndpointMixin):
         result: JSON = self._post("bank_accounts", {"bank_account": drop_none(bank_account)})
         return result
 
-    def get_fund_infos(self, currency: str | None = None) -> Any:
+    def get_fund_infos(self, currency: str | None = None) -> Page:
         """List the user's fiat deposit (funding) requests.
 
         API: ``GET /fund_infos``, signed.
@@ -450,7 +460,8 @@ class FundingMixin(EndpointMixin):
                 deposits = client.get_fund_infos("JPY")
         """
         params = {"currency": optional_currency(currency)}
-        return self._get("fund_infos", params, signed=True)
+        result: Page = self._get("fund_infos", params, signed=True)
+        return result
 
     def create_fund_info(self, currency: str, amount: Amount, **fields: Any) -> JSON:
         """Announce a fiat deposit.

@@ -36,6 +36,7 @@ from ..exceptions import (
     QuoineValidationError,
     outcome_unknown,
 )
+from ..types import CancelledOrders, Execution, ExecutionPage, Order, OrderPage, Trade
 
 _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
@@ -116,7 +117,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         margin_type: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place an order.
 
         API: ``POST /orders`` with body ``{"order": {...}}``, signed. Every
@@ -207,14 +208,14 @@ class OrdersMixin(EndpointMixin):
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
         try:
-            result: JSON = self._post("orders", {"order": drop_none(order)})
+            result: Order = self._post("orders", {"order": drop_none(order)})
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
             return self._find_placed_order(order["client_order_id"], exc)
         return result
 
-    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> JSON:
+    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> Order:
         """Resolve an order request that may or may not have been carried out.
 
         Never sends the order again. Looks it up by ``client_order_id`` a few
@@ -235,7 +236,7 @@ class OrdersMixin(EndpointMixin):
             if lookup:
                 self._backoff(lookup - 1)
             try:
-                found: JSON = self.get_order_by_client_order_id(client_order_id)
+                found = self.get_order_by_client_order_id(client_order_id)
             except QuoineNotFoundError:
                 continue
             except QuoineError as lookup_error:
@@ -255,7 +256,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit buy order.
 
         Same as ``create_order("limit", product_id, "buy", quantity, price)``.
@@ -285,7 +286,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit sell order.
 
         Same as ``create_order("limit", product_id, "sell", quantity, price)``.
@@ -320,7 +321,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market buy order, with a slippage limit when ``price_range`` is given.
 
         Sends ``market``, or ``market_with_range`` when ``price_range`` is not None.
@@ -356,7 +357,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market sell order, with a slippage limit when ``price_range`` is given.
 
         Args:
@@ -395,7 +396,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         **options: Any,
-    ) -> JSON:
+    ) -> Order:
         """Place a leveraged (margin) order.
 
         API: ``POST /orders`` with ``leverage_level``, signed. The positional order
@@ -446,7 +447,7 @@ class OrdersMixin(EndpointMixin):
             **options,
         )
 
-    def get_order(self, order_id: IdLike) -> JSON:
+    def get_order(self, order_id: IdLike) -> Order:
         """Get an order, with its executions.
 
         API: ``GET /orders/{id}``, signed.
@@ -466,10 +467,10 @@ class OrdersMixin(EndpointMixin):
                 order = client.get_order(order_id)
                 print(order["status"], order["filled_quantity"])
         """
-        result: JSON = self._get(_order_path(order_id), signed=True)
+        result: Order = self._get(_order_path(order_id), signed=True)
         return result
 
-    def get_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def get_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Get an order by the ``client_order_id`` you gave it.
 
         API: ``GET /orders/client:{client_order_id}``, signed.
@@ -485,7 +486,7 @@ class OrdersMixin(EndpointMixin):
 
                 order = client.get_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._get(_client_path(client_order_id), signed=True)
+        result: Order = self._get(_client_path(client_order_id), signed=True)
         return result
 
     def get_orders(
@@ -498,7 +499,7 @@ class OrdersMixin(EndpointMixin):
         page: int | None = None,
         *,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> OrderPage:
         """Get a page of the user's orders, newest first.
 
         API: ``GET /orders``, signed, paginated.
@@ -529,7 +530,7 @@ class OrdersMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("orders", params, signed=True)
+        result: OrderPage = self._get("orders", params, signed=True)
         return result
 
     def iter_orders(
@@ -541,7 +542,7 @@ class OrdersMixin(EndpointMixin):
         *,
         trading_type: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Order]:
         """Iterate over all of the user's orders matching the filters, page by page.
 
         Args:
@@ -570,7 +571,7 @@ class OrdersMixin(EndpointMixin):
             trading_type=trading_type,
         )
 
-    def cancel_order(self, order_id: IdLike) -> JSON:
+    def cancel_order(self, order_id: IdLike) -> Order:
         """Cancel a live order.
 
         API: ``PUT /orders/{id}/cancel``, signed, no body.
@@ -594,10 +595,10 @@ class OrdersMixin(EndpointMixin):
 
                 client.cancel_order(order_id)
         """
-        result: JSON = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
+        result: Order = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
         return result
 
-    def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Cancel a live order by its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}/cancel``, signed.
@@ -613,7 +614,7 @@ class OrdersMixin(EndpointMixin):
 
                 client.cancel_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
+        result: Order = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
         return result
 
     def cancel_all_orders(
@@ -621,7 +622,7 @@ class OrdersMixin(EndpointMixin):
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> CancelledOrders:
         """Cancel every live order, or those matching the filters.
 
         API: ``PUT /orders/cancel_all``, signed, flat body with the given filters
@@ -646,7 +647,7 @@ class OrdersMixin(EndpointMixin):
             "side": optional_choice(side, "side", _SIDES),
             "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
         }
-        result: JSON = self._put("orders/cancel_all", drop_none(body))
+        result: CancelledOrders = self._put("orders/cancel_all", drop_none(body))
         return result
 
     def update_live_order(
@@ -654,7 +655,7 @@ class OrdersMixin(EndpointMixin):
         order_id: IdLike,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order.
 
         API: ``PUT /orders/{id}`` with ``{"order": {"quantity", "price"}}``, signed.
@@ -675,7 +676,7 @@ class OrdersMixin(EndpointMixin):
 
                 client.update_live_order(order_id, price="510")
         """
-        result: JSON = self._put(_order_path(order_id), _edit_body(quantity, price))
+        result: Order = self._put(_order_path(order_id), _edit_body(quantity, price))
         return result
 
     def update_live_order_by_client_order_id(
@@ -683,7 +684,7 @@ class OrdersMixin(EndpointMixin):
         client_order_id: str,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order given its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}``, signed.
@@ -701,10 +702,10 @@ class OrdersMixin(EndpointMixin):
 
                 client.update_live_order_by_client_order_id(client_order_id, quantity="0.02")
         """
-        result: JSON = self._put(_client_path(client_order_id), _edit_body(quantity, price))
+        result: Order = self._put(_client_path(client_order_id), _edit_body(quantity, price))
         return result
 
-    def get_order_trades(self, order_id: IdLike) -> list[JSON]:
+    def get_order_trades(self, order_id: IdLike) -> list[Trade]:
         """Get the margin positions (trades) an order opened or closed.
 
         API: ``GET /orders/{id}/trades``, signed.
@@ -720,12 +721,12 @@ class OrdersMixin(EndpointMixin):
 
                 trades = client.get_order_trades(order_id)
         """
-        result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
+        result: list[Trade] = self._get(f"{_order_path(order_id)}/trades", signed=True)
         return result
 
     def get_order_executions(
         self, order_id: IdLike, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+    ) -> ExecutionPage:
         """Get a page of an order's executions.
 
         API: ``GET /orders/{id}/executions``, signed, paginated.
@@ -744,12 +745,14 @@ class OrdersMixin(EndpointMixin):
                 fills = client.get_order_executions(order_id)["models"]
         """
         params = {"limit": page_limit(limit), "page": page_number(page)}
-        result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
+        result: ExecutionPage = self._get(
+            f"{_order_path(order_id)}/executions", params, signed=True
+        )
         return result
 
     def iter_order_executions(
         self, order_id: IdLike, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over all executions of an order.
 
         Args:
