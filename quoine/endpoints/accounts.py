@@ -182,6 +182,7 @@ class AccountsMixin(EndpointMixin):
 
     def get_transactions(
         self,
+        *,
         currency: str | None = None,
         transaction_type: str | Sequence[str] | None = None,
         limit: int | None = None,
@@ -204,7 +205,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                page = client.get_transactions("USD", limit=100)
+                page = client.get_transactions(currency="USD", limit=100)
         """
         params = {
             "currency": optional_currency(currency),
@@ -217,9 +218,9 @@ class AccountsMixin(EndpointMixin):
 
     def iter_transactions(
         self,
+        *,
         currency: str | None = None,
         transaction_type: str | Sequence[str] | None = None,
-        *,
         limit: int | None = None,
     ) -> Iterator[JSON]:
         """Iterate over all of the user's transactions matching the filters.
@@ -235,7 +236,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                for tx in client.iter_transactions("BTC"):
+                for tx in client.iter_transactions(currency="BTC"):
                     print(tx["transaction_type"], tx["gross_amount"])
         """
         return self._iterate(
@@ -247,6 +248,7 @@ class AccountsMixin(EndpointMixin):
 
     def get_balance_history(
         self,
+        *,
         currency: str | None = None,
         source_action: str | None = None,
         source_object_type: str | None = None,
@@ -277,7 +279,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                history = client.get_balance_history("USD", timestamp_gte="2021-09-01")
+                history = client.get_balance_history(currency="USD", timestamp_gte="2021-09-01")
         """
         size = page_limit(limit)
         if size is not None and size < 10:

@@ -14,7 +14,7 @@ _FOR_ACTIONS = ("create_order", "withdraw")
 class FeesMixin(EndpointMixin):
     """Trading and withdrawal fees."""
 
-    def get_fees(self, fee_type: str | None = None) -> list[FeeRule]:
+    def get_fees(self, *, fee_type: str | None = None) -> list[FeeRule]:
         """Get the public fee schedule.
 
         API: ``GET /fees``, public.
@@ -29,7 +29,7 @@ class FeesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                rules = client.get_fees("trade_fee")
+                rules = client.get_fees(fee_type="trade_fee")
         """
         params = {"fee_type": optional_text(fee_type, "fee_type")}
         result: list[FeeRule] = self._get("fees", params)
@@ -51,7 +51,7 @@ class FeesMixin(EndpointMixin):
         result: FeeTier = self._get("user/fee_tier", signed=True)
         return result
 
-    def get_user_fees(self, fee_type: str | None = None) -> list[FeeRule]:
+    def get_user_fees(self, *, fee_type: str | None = None) -> list[FeeRule]:
         """Get the fees that apply to the user.
 
         API: ``GET /user/fees``, signed.
@@ -66,7 +66,7 @@ class FeesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                fees = client.get_user_fees("trade_fee")
+                fees = client.get_user_fees(fee_type="trade_fee")
         """
         params = {"fee_type": optional_text(fee_type, "fee_type")}
         result: list[FeeRule] = self._get("user/fees", params, signed=True)

@@ -41,6 +41,7 @@ class FundingMixin(EndpointMixin):
 
     def get_crypto_withdrawals(
         self,
+        *,
         currency: str | None = None,
         address: str | None = None,
         timestamp: TimeLike | None = None,
@@ -66,7 +67,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                pending = client.get_crypto_withdrawals("BTC", state="pending")["models"]
+                pending = client.get_crypto_withdrawals(currency="BTC", state="pending")["models"]
         """
         params = {
             "currency": optional_currency(currency),
@@ -81,11 +82,11 @@ class FundingMixin(EndpointMixin):
 
     def iter_crypto_withdrawals(
         self,
+        *,
         currency: str | None = None,
         address: str | None = None,
         timestamp: TimeLike | None = None,
         state: str | None = None,
-        *,
         limit: int | None = None,
     ) -> Iterator[CryptoWithdrawal]:
         """Iterate over all of the user's crypto withdrawals matching the filters.
@@ -103,7 +104,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                for withdrawal in client.iter_crypto_withdrawals("ETH"):
+                for withdrawal in client.iter_crypto_withdrawals(currency="ETH"):
                     print(withdrawal["state"])
         """
         return self._iterate(
@@ -190,7 +191,7 @@ class FundingMixin(EndpointMixin):
         return result
 
     def get_crypto_withdrawal_addresses(
-        self, currency: str, limit: int | None = None, page: int | None = None
+        self, currency: str, *, limit: int | None = None, page: int | None = None
     ) -> WithdrawalAddressPage:
         """Get a page of the whitelisted withdrawal addresses of a currency.
 
@@ -260,6 +261,7 @@ class FundingMixin(EndpointMixin):
 
     def get_withdrawals(
         self,
+        *,
         currency: str | None = None,
         state: str | None = None,
         limit: int | None = None,
@@ -281,7 +283,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                withdrawals = client.get_withdrawals("JPY")["models"]
+                withdrawals = client.get_withdrawals(currency="JPY")["models"]
         """
         params = {
             "currency": optional_currency(currency),
@@ -293,11 +295,7 @@ class FundingMixin(EndpointMixin):
         return result
 
     def iter_withdrawals(
-        self,
-        currency: str | None = None,
-        state: str | None = None,
-        *,
-        limit: int | None = None,
+        self, *, currency: str | None = None, state: str | None = None, limit: int | None = None
     ) -> Iterator[JSON]:
         """Iterate over all of the user's fiat withdrawals matching the filters.
 
@@ -312,7 +310,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                total = sum(Decimal(w["amount"]) for w in client.iter_withdrawals("USD"))
+                total = sum(Decimal(w["amount"]) for w in client.iter_withdrawals(currency="USD"))
         """
         return self._iterate(self.get_withdrawals, limit, currency=currency, state=state)
 
@@ -443,7 +441,7 @@ class FundingMixin(EndpointMixin):
         result: JSON = self._post("bank_accounts", {"bank_account": drop_none(bank_account)})
         return result
 
-    def get_fund_infos(self, currency: str | None = None) -> Page:
+    def get_fund_infos(self, *, currency: str | None = None) -> Page:
         """List the user's fiat deposit (funding) requests.
 
         API: ``GET /fund_infos``, signed.
@@ -457,7 +455,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                deposits = client.get_fund_infos("JPY")
+                deposits = client.get_fund_infos(currency="JPY")
         """
         params = {"currency": optional_currency(currency)}
         result: Page = self._get("fund_infos", params, signed=True)

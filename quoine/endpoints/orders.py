@@ -535,11 +535,11 @@ class OrdersMixin(EndpointMixin):
 
     def iter_orders(
         self,
+        *,
         funding_currency: str | None = None,
         product_id: IdLike | None = None,
         status: str | None = None,
         with_details: bool = False,
-        *,
         trading_type: str | None = None,
         limit: int | None = None,
     ) -> Iterator[Order]:
@@ -619,6 +619,7 @@ class OrdersMixin(EndpointMixin):
 
     def cancel_all_orders(
         self,
+        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
@@ -725,7 +726,7 @@ class OrdersMixin(EndpointMixin):
         return result
 
     def get_order_executions(
-        self, order_id: IdLike, limit: int | None = None, page: int | None = None
+        self, order_id: IdLike, *, limit: int | None = None, page: int | None = None
     ) -> ExecutionPage:
         """Get a page of an order's executions.
 

@@ -109,7 +109,7 @@ class ProductsMixin(EndpointMixin):
         result: list[Currency] = self._get("currencies")
         return result
 
-    def get_ohlc(self, product_id: IdLike, resolution: int = 60) -> JSON:
+    def get_ohlc(self, product_id: IdLike, *, resolution: int = 60) -> JSON:
         """Get candles (OHLC) of a product.
 
         API: ``GET /products/{id}/ohlc``, public.
@@ -134,6 +134,7 @@ class ProductsMixin(EndpointMixin):
     def get_funding_rate_history(
         self,
         product_id: IdLike,
+        *,
         timestamp_gte: TimeLike | None = None,
         timestamp_lte: TimeLike | None = None,
         limit: int | None = None,

@@ -82,9 +82,9 @@ class TradesMixin(EndpointMixin):
 
     def iter_trades(
         self,
+        *,
         funding_currency: str | None = None,
         status: str | None = None,
-        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,

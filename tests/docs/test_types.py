@@ -107,7 +107,7 @@ def _account_answers(c: Quoinex) -> Iterator[tuple[str, Any]]:
     yield "get_account_balances", c.get_account_balances()
     yield "get_main_asset", c.get_main_asset()
     yield "get_reserved_balance_details", c.get_reserved_balance_details("BTC")
-    yield "get_transactions", c.get_transactions("USD")
+    yield "get_transactions", c.get_transactions(currency="USD")
     yield "get_balance_history", c.get_balance_history(currency="USD")
 
 

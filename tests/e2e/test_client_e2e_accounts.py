@@ -140,7 +140,7 @@ def test_fund_infos_credit_a_fiat_deposit(trader, sandbox):
     info = c.create_fund_info("USD", "2500")
     assert Decimal(info["amount"]) == Decimal("2500")
     assert trader.balance("USD") == Decimal("102500")
-    listed = c.get_fund_infos("USD")
+    listed = c.get_fund_infos(currency="USD")
     models = listed["models"] if isinstance(listed, dict) else listed
     assert [m["id"] for m in models] == [info["id"]]
     with pytest.raises(QuoineAPIException):

@@ -269,7 +269,7 @@ def test_fees_tier_user_fees_and_estimate(trader):
     c = trader.client
     tier = c.get_fee_tier()
     assert tier["fee_tier"] == 0
-    user_fees = c.get_user_fees("trade_fee")
+    user_fees = c.get_user_fees(fee_type="trade_fee")
     assert user_fees and all(f["fee_type"] == "trade_fee" for f in user_fees)
     estimate = c.estimate_fees("create_order", product_id=1, quantity="2", price="30000")
     (option,) = estimate["fee_options"]["default"]

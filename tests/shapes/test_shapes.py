@@ -156,7 +156,7 @@ def _accounts(client: Quoinex) -> Iterator[tuple[str, str, Any]]:
     client.create_limit_sell(1, "0.5", "99000")
     reserved = client.get_reserved_balance_details("BTC")[0]
     yield "GET /accounts/{currency}/reserved_balance_details", "reservation", reserved
-    yield "GET /transactions", "transaction_page", client.get_transactions("USD")
+    yield "GET /transactions", "transaction_page", client.get_transactions(currency="USD")
     yield "GET /balance_history", "balance_history", client.get_balance_history(currency="USD")
 
 
