@@ -406,9 +406,8 @@ class FundingMixin(EndpointMixin):
     ) -> JSON:
         """Register a bank account for fiat withdrawals.
 
-        API: ``POST /bank_accounts`` with ``{"bank_account": {...}}``, signed. The
-        field names are those of Quoine's official vendor example; the wrapping
-        follows the API's convention for created objects.
+        API: ``POST /bank_accounts`` with a flat body ``{"acc_name", "bank", ...}``,
+        signed, as Quoine's official vendor example sends it.
 
         Args:
             acc_name: Account holder name.
@@ -438,7 +437,7 @@ class FundingMixin(EndpointMixin):
             "swift": optional_text(swift, "swift"),
             "bank_statement": optional_text(bank_statement, "bank_statement"),
         }
-        result: JSON = self._post("bank_accounts", {"bank_account": drop_none(bank_account)})
+        result: JSON = self._post("bank_accounts", drop_none(bank_account))
         return result
 
     def get_fund_infos(self, *, currency: str | None = None) -> Page:

@@ -42,7 +42,8 @@ _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
 _STATUSES = tuple(s.value for s in OrderStatus)
 _TRADING_TYPES = tuple(t.value for t in TradingType)
-_DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
+# "net_out" is how the 2016 documentation spells "netout" (the Liquid-era spelling).
+_DIRECTIONS = (*(d.value for d in MarginOrderDirection), "net_out")
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
 _TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
 # Types whose ``price`` is required (the limit or the stop price).
@@ -148,7 +149,8 @@ class OrdersMixin(EndpointMixin):
             stop_loss: Stop-loss price (margin orders).
             leverage_level: Leverage for margin orders, e.g. 2, 4, 5, 10, 25.
             funding_currency: Currency funding a margin order.
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             margin_type: ``cross`` or ``isolated``.
 
         Returns:
@@ -414,7 +416,8 @@ class OrdersMixin(EndpointMixin):
             leverage_level: 2, 4, 5, 10, 25... (default 2).
             price_range: Slippage for ``market_with_range``.
             funding_currency: Currency funding the position (default: quoted currency).
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             **options: Any keyword-only option of :meth:`create_order`
                 (``client_order_id``, ``take_profit``, ``stop_loss``, ``margin_type``...).
 

@@ -392,7 +392,7 @@ class Exchange:
         if lev not in LEVERAGE_LEVELS:
             raise ApiError.field("leverage_level", "is_invalid")
         direction = f.get("order_direction")
-        if direction not in (None, "", "one_direction", "two_direction", "netout"):
+        if direction not in (None, "", "one_direction", "two_direction", "netout", "net_out"):
             raise ApiError.field("order_direction", "is_invalid")
         funding = f.get("funding_currency") or product.quote
         if funding != product.quote:

@@ -466,7 +466,7 @@ def test_create_bank_account_minimal(client, mocked):
         mocked,
         "POST",
         "/bank_accounts",
-        body={"bank_account": {"acc_name": "Taro Yamada", "bank": "MUFG", "acc_number": "1234567"}},
+        body={"acc_name": "Taro Yamada", "bank": "MUFG", "acc_number": "1234567"},  # flat
     )
 
 
@@ -485,16 +485,14 @@ def test_create_bank_account_all_fields(client, mocked):
     )
 
     assert sent(mocked).body == {
-        "bank_account": {
-            "acc_name": "Jane Doe",
-            "bank": "DBS",
-            "acc_number": "0012",
-            "currency": "SGD",
-            "address": "1 Main St",
-            "bank_branch": "Raffles",
-            "swift": "DBSSSGSG",
-            "bank_statement": "statement.pdf",
-        }
+        "acc_name": "Jane Doe",
+        "bank": "DBS",
+        "acc_number": "0012",
+        "currency": "SGD",
+        "address": "1 Main St",
+        "bank_branch": "Raffles",
+        "swift": "DBSSSGSG",
+        "bank_statement": "statement.pdf",
     }
 
 
