@@ -7,6 +7,8 @@ included), and each key the sandbox sends must be declared.
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -241,3 +243,34 @@ def test_mypy_strict_rejects_a_misuse(tmp_path: Any) -> None:
     )
     out, _, status = api.run(["--strict", "--cache-dir", str(tmp_path / "cache"), str(wrong)])
     assert status == 1 and "Incompatible return value type" in out
+
+
+def _answer_types_extension() -> Any:
+    path = Path(__file__).resolve().parents[2] / "docs" / "_ext" / "answer_types.py"
+    spec = importlib.util.spec_from_file_location("answer_types", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_docs_table_of_answer_types_comes_from_the_annotations() -> None:
+    extension = _answer_types_extension()
+    table = extension.answer_types()
+    listed = [method for methods in table.values() for method in methods]
+    endpoint_methods = [
+        name
+        for name, member in inspect.getmembers(Quoinex, inspect.isfunction)
+        if not name.startswith("_") and "endpoints" in member.__module__
+    ]
+    assert sorted(listed) == sorted(endpoint_methods)
+    assert "get_order" in table[":class:`~quoine.types.Order`"]
+    assert "get_fiat_accounts" in table["a list of :class:`~quoine.types.Account`"]
+    page = (Path(__file__).resolve().parents[2] / "docs" / "types.rst").read_text()
+    assert ".. answer-types::" in page
+    assert "``get_order``" not in page  # the directive writes the table, not the page
+
+
+def test_an_undescribable_annotation_fails_the_docs_build() -> None:
+    with pytest.raises(ValueError, match="no description"):
+        _answer_types_extension().describe(float)
