@@ -109,7 +109,7 @@ def _mark_number(value: Any) -> str:
 def dumps(payload: Any) -> str:
     """Compact JSON text in which every :class:`Decimal` is an exact JSON number."""
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=_mark_number)
-    return _NUMBER.sub(r"\1", text)
+    return _NUMBER.sub(r"\1", text) if _MARK in text else text
 
 
 def parse_decimal(value: Any, field: str, *, positive: bool = True) -> Decimal:
