@@ -15,6 +15,8 @@ from .server import Sandbox
 
 __all__ = ["main", "parse_fault"]
 
+DIALECT_HELP = "answer shapes of the Liquid-era docs (default) or of the 2016 Quoinex/Qryptos docs"
+
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
     """Parse ``KIND[,key=value...]`` (e.g. ``error_5xx,path=/orders,times=2``)."""
@@ -48,12 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
     )
-    parser.add_argument(
-        "--dialect",
-        choices=DIALECTS,
-        default=DIALECTS[0],
-        help="answer shapes: the Liquid-era documentation's or the 2016 Quoinex/Qryptos one's",
-    )
+    parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help=DIALECT_HELP)
     parser.add_argument(
         "--fault",
         action="append",
