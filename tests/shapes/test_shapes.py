@@ -130,7 +130,11 @@ def answers(client: Quoinex, clock: Clock) -> Iterator[tuple[str, str, Any]]:
     yield "PUT /orders/{id}", "order_changed", client.update_live_order(live["id"], price="510")
     yield "PUT /orders/{id}/cancel", "order_changed", client.cancel_order(live["id"])
     yield "GET /orders/{id}", "order_detailed", client.get_order(live["id"])
-    client.create_limit_buy(1, "0.01", "500")
+    price, quantity = client.get_order_book(27)["sell_price_levels"][0]
+    partial = client.create_limit_buy(27, Decimal(quantity) + 1, price)
+    assert partial["status"] == "partially_filled"
+    yield "POST /orders", "order_created", partial
+    yield "GET /orders/{id}", "order_detailed", client.get_order(partial["id"])
     yield "PUT /orders/cancel_all", "cancel_all", client.cancel_all_orders()
 
     yield "GET /executions", "execution_page", client.get_executions(1)
