@@ -36,8 +36,9 @@ class RateLimiter:
     own count. Waiting is bounded: when the next slot is further away than the
     call may wait (its deadline, or ``max_wait`` when given), the limiter raises
     :class:`~quoine.exceptions.QuoineClientRateLimitError` at once instead of
-    sleeping; a wait longer than a second is logged at WARNING. After the server answers 429, :meth:`cool_down`
-    holds every request back until the time it asked for has passed.
+    sleeping; a wait longer than a second is logged at WARNING. After the server
+    answers 429, :meth:`cool_down` holds every request back until the time it
+    asked for has passed.
 
     Args:
         calls: Requests allowed per window (300 for a standard API token).
@@ -91,9 +92,9 @@ class RateLimiter:
         """Take a slot, waiting for one if needed; pair with :meth:`release`.
 
         Args:
-            max_wait: How long this request may wait, when the limiter's own
-                :attr:`max_wait` is None (a client passes what is left of the
-                call's deadline). Without either, one period.
+            max_wait: How long this request may wait; default
+                :meth:`allowed_wait` (a client passes what that allows within
+                its call's deadline).
 
         Returns:
             The seconds spent waiting (0.0 when a slot was free).
@@ -102,7 +103,7 @@ class RateLimiter:
             QuoineClientRateLimitError: The slot is further away than the allowed
                 wait (nothing was sent).
         """
-        allowed = self.allowed_wait(max_wait)
+        allowed = self.allowed_wait() if max_wait is None else max(max_wait, 0.0)
         started: float | None = None
         while True:
             with self._lock:
@@ -130,11 +131,15 @@ class RateLimiter:
                 )
             self._sleep(wait)
 
-    def allowed_wait(self, max_wait: float | None = None) -> float:
-        """The longest wait :meth:`acquire` allows for a request bounded by ``max_wait``."""
+    def allowed_wait(self, time_left: float | None = None) -> float:
+        """How long a request may wait for a slot.
+
+        :attr:`max_wait` when given, else ``time_left`` (what is left of its
+        call's deadline), else one period.
+        """
         if self.max_wait is not None:
             return self.max_wait
-        return self.period if max_wait is None else max(max_wait, 0.0)
+        return self.period if time_left is None else max(time_left, 0.0)
 
     def release(self) -> None:
         """Give back a slot taken by :meth:`acquire` once its request has finished."""

@@ -22,15 +22,22 @@ from quoine.exceptions import (
 )
 
 
-def test_exchange_presets_differ_only_in_api_url():
+def test_exchange_presets_differ_only_in_api_url_and_documented_rate_limit():
     assert Quoine.API_URL == Quoinex.API_URL == "https://api.quoine.com"
     assert Qryptos.API_URL == "https://api.qryptos.com"
     assert Liquid.API_URL == "https://api.liquid.com"
     assert issubclass(Qryptos, Quoinex) and issubclass(Liquid, Quoinex)
     assert issubclass(Quoinex, Quoine)
-    for cls in (Quoinex, Qryptos, Liquid):
-        own = {k for k in vars(cls) if not k.startswith("_")}
-        assert own == {"API_URL"}
+    for cls in (Quoinex, Qryptos):
+        assert {k for k in vars(cls) if not k.startswith("_")} == {"API_URL"}
+    assert {k for k in vars(Liquid) if not k.startswith("_")} == {"API_URL", "DEFAULT_RATE_LIMIT"}
+    # Quoine-era docs: 300 requests per 5 minutes; Liquid's: 600.
+    assert Quoinex.DEFAULT_RATE_LIMIT == Qryptos.DEFAULT_RATE_LIMIT == (300, 300.0)
+    assert Liquid.DEFAULT_RATE_LIMIT == (600, 300.0)
+    for cls, calls in ((Quoinex, 300), (Qryptos, 300), (Liquid, 600)):
+        limiter = cls().rate_limiter
+        assert limiter is not None
+        assert (limiter.calls, limiter.period, limiter.max_wait) == (calls, 300.0, None)
 
 
 @pytest.mark.parametrize(
