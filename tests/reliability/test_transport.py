@@ -319,3 +319,159 @@ def test_refused_connection_surfaces_the_urllib3_cause_as_not_sent():
         with pytest.raises(QuoineConnectionError) as info:
             client.create_limit_buy(1, "0.01", "500")
     assert info.value.sent is False
+
+
+class FakeTime:
+    """One fake monotonic clock for a client's limiter and retry policy."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def faked(client: Quoinex, clock: FakeTime) -> Quoinex:
+    """Put ``client``'s deadline, backoff and limiter on ``clock``."""
+    client.retry.clock = clock
+    client.retry._sleep = clock.sleep
+    if client.rate_limiter is not None:
+        client.rate_limiter._clock = clock
+        client.rate_limiter._sleep = clock.sleep
+    return client
+
+
+@pytest.mark.case(63)
+@pytest.mark.parametrize(
+    "value",
+    ["0", "0.0", "-5", "-0", email.utils.formatdate(time.time() - 60, usegmt=True)],
+    ids=["zero", "zero-point-zero", "negative", "minus-zero", "past-date"],
+)
+def test_retry_after_now_retries_at_once_without_a_cool_down(serve, value):
+    clock = FakeTime()
+    server = serve(http(429, '{"message": "slow down"}', headers={"Retry-After": value}), OK)
+    client = faked(client_for(server.url, rate_limit=(300, 300), deadline=3), clock)
+    assert client.get_product(1)["id"] == 1
+    assert clock.slept == [0.0]  # retried after 0 s
+    assert client.get_product(1)["id"] == 1  # and the next call is not held back
+    assert clock.slept == [0.0] and len(server.requests) == 3
+
+
+@pytest.mark.case(64)
+def test_429_html_without_retry_after_raises_the_servers_answer(serve, caplog):
+    clock = FakeTime()
+    page = "<html><body><h1>429 Too Many Requests</h1></body></html>"
+    server = serve(http(429, page, content_type="text/html"))
+    client = faked(client_for(server.url, rate_limit=(300, 300), deadline=3), clock)
+    with pytest.raises(QuoineRateLimitError) as info:
+        client.get_product(1)
+    exc = info.value
+    assert type(exc) is QuoineRateLimitError  # the server's 429, not the limiter's refusal
+    assert exc.response is not None and exc.status_code == 429
+    assert exc.body == page and exc.retry_after is None
+    assert "nothing was sent" not in str(exc)
+    assert (exc.attempts, len(server.requests)) == (1, 1)
+
+    # The limiter then holds back for a window, but a call never waits past its deadline.
+    with pytest.raises(QuoineClientRateLimitError) as refused:
+        client.get_product(1)
+    assert refused.value.retry_after == pytest.approx(300, abs=1)
+    assert "more than the 3 s this call may wait; nothing was sent" in str(refused.value)
+    assert len(server.requests) == 1
+    assert all(wait < 1 for wait in clock.slept)
+
+
+@pytest.mark.case(62)
+def test_a_full_limiter_never_holds_a_call_past_its_deadline(serve, caplog):
+    clock = FakeTime()
+    server = serve(OK)
+    client = faked(client_for(server.url, rate_limit=(2, 300), deadline=3), clock)
+    client.get_product(1)
+    client.get_product(1)
+    with pytest.raises(QuoineClientRateLimitError) as info:
+        client.get_product(1)  # call 3 of 2 per 300 s
+    assert info.value.retry_after == pytest.approx(300)
+    assert clock.slept == [] and len(server.requests) == 2
+
+
+@pytest.mark.case(62)
+def test_a_limiter_told_to_queue_waits_and_warns(serve, caplog):
+    clock = FakeTime()
+    server = serve(OK)
+    limiter = RateLimiter(1, 10, max_wait=60, clock=clock, sleep=clock.sleep)
+    client = faked(client_for(server.url, rate_limit=limiter, deadline=3), clock)
+    client.get_product(1)
+    client.get_product(1)  # waits 10 s: asked for, and the deadline starts after
+    assert clock.slept == [10] and len(server.requests) == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["rate limit: waiting 10.0 s for a slot"]
+
+
+@pytest.mark.case(62)
+def test_a_retry_waiting_longer_than_a_second_is_a_warning(serve, caplog):
+    server = serve(http(503, "busy", headers={"Retry-After": "2"}), OK)
+    client_for(server.url).get_product(1)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["GET /products/1: QuoineServiceUnavailable; attempt 2 of 4 in 2.00 s"]
+
+
+@pytest.mark.case(62)
+def test_the_retrys_slot_is_bounded_by_the_deadline_and_keeps_the_servers_error(serve):
+    clock = FakeTime()
+    server = serve(Reply(close=True), OK)
+    limiter = RateLimiter(1, 10, max_wait=60, clock=clock, sleep=clock.sleep)
+    client = faked(client_for(server.url, rate_limit=limiter, deadline=3), clock)
+    with pytest.raises(QuoineConnectionError) as info:
+        client.get_product(1)  # the retry would need the slot 10 s later
+    assert info.value.sent is True and info.value.attempts == 1
+    assert isinstance(info.value.__cause__, requests.exceptions.ConnectionError)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.case(73)
+def test_early_hints_before_the_answer_never_shift_answers(serve):
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+    bodies = iter(range(1, 100))
+
+    def answer(request: Request) -> Reply:
+        return Reply(hints + http(200, '{"id": %d}' % next(bodies)))
+
+    server = serve()
+    server.script = answer
+    client = client_for(server.url, max_retries=0)
+    for _ in range(3):
+        with pytest.raises(QuoineConnectionError) as info:
+            client.get_product(1)
+        assert info.value.sent is True and "informational 103" in str(info.value)
+    # Each failed exchange closed its connection: no answer was left for the next call.
+    assert len(server.requests) == 3
+    assert len(server._conns) == 3
+
+
+@pytest.mark.case(73)
+@pytest.mark.parametrize("status", [100, 102, 103, 199])
+def test_an_informational_answer_is_retried_for_a_get_on_a_fresh_connection(serve, status):
+    hints = f"HTTP/1.1 {status} Info\r\n\r\n".encode()
+    first = [True]
+
+    def answer(request: Request) -> Reply:
+        if first[0]:
+            first[0] = False
+            return Reply(hints + http(200, '{"id": 1}'))
+        return Reply(http(200, '{"id": 2}'))
+
+    server = serve()
+    server.script = answer
+    client = client_for(server.url)
+    if status == 100:  # http.client skips a 100 Continue itself: the 200 is the answer
+        assert client.get_product(1)["id"] == 1
+        assert client.get_product(1)["id"] == 2
+    else:
+        assert client.get_product(1)["id"] == 2
+        assert client.get_product(1)["id"] == 2
+    assert len(server.requests) == (2 if status == 100 else 3)
