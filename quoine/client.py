@@ -402,9 +402,10 @@ class Quoine(
         full = min(longest(self.timeout), call.deadline - clock() + waited)
         left = call.deadline - clock()
         if left < full:
+            call.final = True  # waiting again would leave even less time
             raise QuoineTimeoutError(
                 f"waited {waited:.1f} s for the rate limiter or another signed request; "
-                f"{max(left, 0.0):.1f} s of the deadline left, less than the {full:g} s "
+                f"{max(left, 0.0):.1f} s of the deadline left, less than the {full:.1f} s "
                 "this request needs: nothing was sent",
                 sent=False,
             )
@@ -428,12 +429,16 @@ class Quoine(
         logger.debug("%s %s failed: %s, attempt %d", method, path_url, error, error.attempts)
         if isinstance(error, QuoineRateLimitError) and limiter is not None:
             limiter.cool_down(limiter.period if error.retry_after is None else error.retry_after)
-        wait = policy.delay(
-            error,
-            idempotent=call.idempotent,
-            retries=call.tries - 1,
-            resigned=call.resigned,
-            elapsed=policy.deadline - (call.deadline - policy.clock()),
+        wait = (
+            None
+            if call.final
+            else policy.delay(
+                error,
+                idempotent=call.idempotent,
+                retries=call.tries - 1,
+                resigned=call.resigned,
+                elapsed=policy.deadline - (call.deadline - policy.clock()),
+            )
         )
         if wait is None:
             raise error
@@ -469,6 +474,7 @@ class _Call:
     deadline: float  # on the retry policy's clock
     tries: int = 0  # attempts that failed so far
     resigned: bool = False
+    final: bool = False  # the error must not be retried
     error: QuoineError | None = None
 
 

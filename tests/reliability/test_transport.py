@@ -475,3 +475,96 @@ def test_an_informational_answer_is_retried_for_a_get_on_a_fresh_connection(serv
         assert client.get_product(1)["id"] == 2
         assert client.get_product(1)["id"] == 2
     assert len(server.requests) == (2 if status == 100 else 3)
+
+
+@pytest.fixture
+def prefix_proxy() -> Iterator[tuple[str, Any]]:
+    """A sandbox exchange behind a loopback proxy mapping ``/liquid/<path>`` to ``/<path>``."""
+    from quoine.sandbox import Sandbox
+
+    with Sandbox(rate_limit=None) as exchange:
+
+        def forward(request: Request) -> Reply:
+            assert request.target.startswith("/liquid/")
+            headers = {k: v for k, v in request.headers.items() if k not in ("host",)}
+            upstream = requests.request(
+                request.method,
+                exchange.url + request.target[len("/liquid") :],
+                headers=headers,
+                data=request.body or None,
+                timeout=5,
+            )
+            return Reply(http(upstream.status_code, upstream.content))
+
+        with FaultServer(forward) as proxy:
+            yield f"{proxy.url}/liquid", exchange
+
+
+@pytest.mark.case(72)
+def test_signed_calls_work_behind_a_proxy_that_strips_a_path_prefix(prefix_proxy):
+    api_url, exchange = prefix_proxy
+    client = Quoinex(exchange.token_id, exchange.secret, api_url=api_url, rate_limit=None)
+    assert client.get_fiat_accounts() != []
+    assert client.get_orders(product_id=1, limit=5)["models"] == []
+
+
+@pytest.mark.case(72)
+@pytest.mark.parametrize(
+    ("api_url", "target", "signed"),
+    [
+        ("/liquid", "/liquid/orders?product_id=1", "/orders?product_id=1"),
+        ("/liquid/", "/liquid/orders?product_id=1", "/orders?product_id=1"),
+        ("/a/b", "/a/b/orders?product_id=1", "/orders?product_id=1"),
+        ("", "/orders?product_id=1", "/orders?product_id=1"),
+        ("/orders", "/orders/orders?product_id=1", "/orders?product_id=1"),
+    ],
+)
+def test_the_jwt_path_is_relative_to_api_url_with_the_query(serve, api_url, target, signed):
+    server = serve(http(200, "[]"))
+    client_for(server.url + api_url).get_orders(product_id=1)
+    [request] = server.requests
+    assert request.target == target
+    claims = jwt.decode(request.headers["x-quoine-auth"], SECRET, algorithms=["HS256"])
+    assert claims["path"] == signed
+
+
+@pytest.mark.case(65)
+def test_an_order_queued_behind_a_slow_signed_call_is_not_sent_short_of_time(serve):
+    import threading
+
+    arrived = threading.Event()
+
+    def answer(request: Request) -> Reply:
+        if request.method == "GET":
+            arrived.set()
+            return Reply(http(200, "[]"), delay=0.6)
+        return Reply(http(200, '{"id": 9}'))
+
+    server = serve()
+    server.script = answer
+    client = client_for(server.url, timeout=(1, 1), deadline=1)
+    slow = threading.Thread(target=client.get_fiat_accounts)
+    slow.start()
+    assert arrived.wait(5)
+    with pytest.raises(QuoineTimeoutError) as info:
+        client.create_limit_buy(1, "0.01", "500", client_order_id="c-65")  # waits for the turn
+    slow.join()
+    assert info.value.sent is False and "nothing was sent" in str(info.value)
+    assert [r.method for r in server.requests] == ["GET"]
+    # with its turn free, the same order is sent at once
+    assert client.create_limit_buy(1, "0.01", "500", client_order_id="c-65") == {"id": 9}
+
+
+@pytest.mark.case(65)
+def test_an_order_that_waited_for_the_limiter_keeps_its_full_timeout_or_is_not_sent(serve):
+    clock = FakeTime()
+    server = serve(http(200, '{"id": 9}'))
+    limiter = RateLimiter(1, 2, clock=clock, sleep=clock.sleep)
+    client = faked(client_for(server.url, rate_limit=limiter, timeout=(1, 3), deadline=4), clock)
+    client.create_limit_buy(1, "0.01", "500")
+    with pytest.raises(QuoineTimeoutError) as info:
+        client.create_limit_buy(1, "0.01", "500")  # waits 2 s: 2 s left < 3 s read timeout
+    assert info.value.sent is False and len(server.requests) == 1
+    assert clock.slept == [2]
+    client.get_product(1)  # a GET may go with what is left (it can be retried)
+    assert len(server.requests) == 2
