@@ -439,7 +439,7 @@ def test_early_hints_before_the_answer_never_shift_answers(serve):
     bodies = iter(range(1, 100))
 
     def answer(request: Request) -> Reply:
-        return Reply(hints + http(200, '{"id": %d}' % next(bodies)))
+        return Reply(hints + http(200, f'{{"id": {next(bodies)}}}'))
 
     server = serve()
     server.script = answer

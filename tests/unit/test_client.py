@@ -385,7 +385,7 @@ def test_bad_api_urls_are_refused_by_the_constructor(url, problem):
 @pytest.mark.case(67)
 @pytest.mark.parametrize("token", ["12\r\n34", "12 34", "\t1234", "12\x0034"])
 def test_token_ids_with_spaces_or_control_characters_are_refused(token):
-    with pytest.raises(QuoineValidationError, match="^api_token_id"):
+    with pytest.raises(QuoineValidationError, match=r"^api_token_id"):
         Quoinex(token, SECRET)
 
 

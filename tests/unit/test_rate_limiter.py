@@ -134,7 +134,9 @@ def test_eight_threads_never_exceed_300_in_any_window_and_keep_the_pace():
 
 
 @settings(max_examples=60, deadline=None)
-@example(calls=1, period=1.0525342447076014, steps=[(21.5874889363741, 0.0), (1.05253424470760, 0.0)])
+@example(
+    calls=1, period=1.0525342447076014, steps=[(21.5874889363741, 0.0), (1.05253424470760, 0.0)]
+)
 @given(
     calls=st.integers(1, 20),
     period=st.floats(1, 100),
