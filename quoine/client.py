@@ -9,6 +9,7 @@ send again only when that is provably safe (see :mod:`quoine._retry`).
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import os
 import time
@@ -485,10 +486,17 @@ def _signed_path(request: requests.PreparedRequest, root: str) -> str:
     ``api_url="https://host/prefix"``, the exchange sees ``/<path>``.
     """
     path_url = request.path_url
-    prefix = urlsplit(requote_uri(root)).path.rstrip("/")
-    if prefix and path_url.startswith(prefix + "/"):
-        return path_url[len(prefix) :]
+    prefix = _root_path(root)
+    if prefix and path_url.startswith(prefix):
+        return path_url[len(prefix) - 1 :]
     return path_url
+
+
+@functools.lru_cache(maxsize=16)
+def _root_path(root: str) -> str:
+    """The path part of an API root as requests sends it, with a final "/" ("" for none)."""
+    path = urlsplit(requote_uri(root)).path.rstrip("/")
+    return path + "/" if path else ""
 
 
 class Quoinex(Quoine):
