@@ -1,9 +1,12 @@
 """The clients: :class:`Quoine` and its exchange presets Quoinex, Qryptos and Liquid.
 
-Every API call goes through :meth:`Quoine._request`: build the request, wait for
-a rate-limit slot, sign with a fresh nonce, send with a timeout and without
-following redirects, read and decode the answer or raise a typed exception, and
-send again only when that is provably safe (see :mod:`quoine._retry`).
+Every API call goes through :meth:`Quoine._request`, in steps: build the request
+(:mod:`quoine._transport` keeps the fast path), wait for a rate-limit slot
+within the deadline, take the token's signing turn and sign with a fresh nonce,
+send with a timeout and without following redirects, read and decode the answer
+or raise a typed exception, and send again only when that is provably safe (see
+:mod:`quoine._retry`). Clients of one token share its nonces and rate limiter
+(:mod:`quoine._tokens`).
 """
 
 from __future__ import annotations

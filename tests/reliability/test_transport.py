@@ -304,9 +304,10 @@ def test_dripping_server_is_cut_off_by_the_deadline(serve):
 def test_cancel_is_retried_after_a_read_timeout_and_may_find_it_gone(serve):
     server = serve(Reply(delay=5), http(404, '{"message": "Order not found"}'))
     client = client_for(server.url, timeout=(1, 0.3))
-    with pytest.raises(QuoineOrderNotFound):
+    with pytest.raises(QuoineOrderNotFound) as info:
         client.cancel_order(5)
-    assert [r.target for r in server.requests] == ["/orders/5/cancel"] * 2
+    assert info.value.attempts == 2  # the re-sent cancel's answer, once the order was looked up
+    assert [r.target for r in server.requests] == ["/orders/5/cancel"] * 2 + ["/orders/5"]
 
 
 @pytest.mark.case(1)
