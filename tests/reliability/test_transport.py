@@ -569,3 +569,23 @@ def test_an_order_that_waited_for_the_limiter_keeps_its_full_timeout_or_is_not_s
     assert clock.slept == [2]
     client.get_product(1)  # a GET may go with what is left (it can be retried)
     assert len(server.requests) == 2
+
+
+@pytest.mark.case(73)
+def test_a_second_unasked_answer_is_never_read_as_the_next_calls(serve):
+    answers = iter(range(1, 100))
+
+    def twice(request: Request) -> Reply:
+        n = next(answers)
+        return Reply(http(200, f'{{"id": {n}}}') + http(200, '{"id": "stale"}'))
+
+    server = serve()
+    server.script = twice
+    client = client_for(server.url, max_retries=0)
+    seen = []
+    for _ in range(5):
+        try:
+            seen.append(client.get_product(1)["id"])
+        except QuoineError:
+            seen.append("error")
+    assert "stale" not in seen
