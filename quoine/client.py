@@ -115,8 +115,9 @@ class Quoine(
             :doc:`/reliability`.
         backoff_factor: Base of the exponential backoff between attempts, in
             seconds (default 0.5).
-        deadline: Longest one call may take from its first send to its answer,
-            retries and waits included (default 30 s).
+        deadline: Longest one call may take, in seconds (default 30): from its
+            start to its answer, waits for a rate-limit slot or the signing turn,
+            retries and backoff included.
         rate_limit: ``(calls, seconds)``, a :class:`~quoine.ratelimit.RateLimiter`,
             or None for no client-side limit. Default: the exchange's documented
             limit (:attr:`DEFAULT_RATE_LIMIT`: 300 per 300 s, Liquid 600), one
@@ -432,7 +433,10 @@ class Quoine(
         method, path_url = call.request.method, call.request.path_url
         logger.debug("%s %s failed: %s, attempt %d", method, path_url, error, error.attempts)
         if isinstance(error, QuoineRateLimitError) and limiter is not None:
-            limiter.cool_down(limiter.period if error.retry_after is None else error.retry_after)
+            cool = limiter.period if error.retry_after is None else error.retry_after
+            limiter.cool_down(cool)
+            # no slot before the deadline: a backoff would only delay the same 429
+            call.final = call.final or cool > call.deadline - policy.clock()
         wait = (
             None
             if call.final
