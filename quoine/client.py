@@ -348,6 +348,7 @@ class Quoine(
             if first and limiter.max_wait is not None:
                 # The user allowed this wait: the deadline starts once it is over.
                 call.deadline = self.retry.clock() + self.retry.deadline
+                return 0.0
             return waited
         assert call.error is not None
         raise call.error

@@ -589,3 +589,14 @@ def test_a_second_unasked_answer_is_never_read_as_the_next_calls(serve):
         except QuoineError:
             seen.append("error")
     assert "stale" not in seen
+
+
+@pytest.mark.case(65)
+def test_an_order_that_waited_as_its_limiter_allows_still_gets_its_full_timeout(serve):
+    clock = FakeTime()
+    server = serve(http(200, '{"id": 9}'))
+    limiter = RateLimiter(1, 20, max_wait=60, clock=clock, sleep=clock.sleep)
+    client = faked(client_for(server.url, rate_limit=limiter, timeout=(1, 10), deadline=4), clock)
+    client.create_limit_buy(1, "0.01", "500")
+    client.create_limit_buy(1, "0.01", "500")  # waited 20 s, asked for: the deadline starts after
+    assert clock.slept == [20] and len(server.requests) == 2
