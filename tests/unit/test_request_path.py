@@ -2,7 +2,7 @@
 
 The client reads proxies, CA bundle and ``~/.netrc`` once per client, and builds
 requests from a cached template when the session has nothing to merge (see
-``Quoine._prepare``). These tests pin the behaviour that must survive that.
+``quoine._transport.Transport``). These tests pin the behaviour that must survive that.
 """
 
 from __future__ import annotations
