@@ -250,7 +250,9 @@ LQ_ORDER_DETAILED = Shape(
     {**LQ_ORDER.fields, "executions": "array:order_execution"},
 )
 # Create and cancel answers: price, average_price and order_fee as numbers
-# (LQ cancel example; HB BUY_MARKET_ORDER and *_AFTER_CANCEL agree).
+# (LQ cancel example; HB BUY_MARKET_ORDER and *_AFTER_CANCEL agree). LQ's
+# create example, cut short, shows a string id and numeric quantities: HB's
+# recorded create answers do not, and HB is followed.
 LQ_ORDER_CHANGED = Shape(
     "LQ /private-rest-api/cancel-orders; HB create and cancel answers",
     {
