@@ -37,6 +37,7 @@ from .endpoints import (
     TradingAccountsMixin,
 )
 from .exceptions import (
+    QuoineCredentialsError,  # also importable from here, as before
     QuoineError,
     QuoineNonceError,
     QuoineRateLimitError,
@@ -57,10 +58,6 @@ _TOKEN_ENV = "QUOINE_API_TOKEN_ID"
 _SECRET_ENV = "QUOINE_API_SECRET"
 #: The API's documented limit: 300 requests per 5 minutes per token.
 DEFAULT_RATE_LIMIT = (300, 300.0)
-
-
-class QuoineCredentialsError(QuoineError):
-    """A signed endpoint was called on a client without an API token id and secret."""
 
 
 class Quoine(
