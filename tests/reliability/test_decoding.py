@@ -532,3 +532,62 @@ def test_stalled_answer_times_out_within_timeout_plus_one_second(raw):
     assert elapsed <= READ_TIMEOUT + 1
     assert info.value.sent is True  # type: ignore[attr-defined]
     assert not math.isnan(elapsed)
+
+
+# --- 41: 2xx bodies no client can use -------------------------------------------------------
+
+UNDECODABLE_200 = {
+    "100,000 nested arrays": b"[" * 100_000 + b"]" * 100_000,
+    "100,000 nested objects": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "deep inside a page": b'{"models": [' + b"[" * 20_000 + b"]" * 20_000 + b"]}",
+    "exponent 1e999999": b'{"price": 1e999999}',
+    "exponent 1e-999999": b'{"price": 1e-999999}',
+    "exponent beyond Decimal": b'{"price": 1e999999999999999999999}',
+    "5,000-digit integer": b'{"id": ' + b"9" * 5000 + b"}",
+    "101-character number": b'{"price": 0.' + b"1" * 99 + b"}",
+    "lone high surrogate": b'{"name": "\\ud800"}',
+    "lone low surrogate in a key": b'{"\\udc00": 1}',
+    "bad UTF-8": b'{"name": "\xc3\x28"}',
+    "UTF-16": '{"a": 1}'.encode("utf-16"),
+    "NaN inside a list": b"[1, NaN]",
+}
+
+
+@pytest.mark.case(41)
+@pytest.mark.parametrize("body", UNDECODABLE_200.values(), ids=list(UNDECODABLE_200))
+def test_undecodable_200_raises_response_exception(body):
+    error, server = error_from(http(200, body), QuoineResponseException)
+    assert len(server.requests) == 1  # a GET whose answer is unusable is not retried blindly
+    assert error.status_code == 200
+    assert str(error).startswith("Invalid Response: status 200, application/json, not valid JSON")
+    assert error.body == body[:800].decode("utf-8", errors="replace")[:200]
+    check_exception_is_small(error)
+
+
+@pytest.mark.case(41)
+def test_undecodable_200_is_a_library_error_for_every_kind_of_call():
+    body = b"[" * 100_000 + b"]" * 100_000
+    with answering(http(200, body)) as server:
+        client = client_for(server)
+        for call in (client.get_products, client.get_account_balances, lambda: client.get_order(1)):
+            with pytest.raises(QuoineResponseException):
+                call()
+
+
+GOOD_200 = {
+    "an emoji as a surrogate pair": (b'{"name": "\\ud83d\\ude00"}', {"name": "\U0001f600"}),
+    "64 levels deep": (b"[" * 64 + b"]" * 64, json.loads("[" * 64 + "]" * 64)),
+    "1e300": (b'{"price": 1e300}', {"price": Decimal("1e300")}),
+    "1e-300": (b'{"price": 1E-300}', {"price": Decimal("1e-300")}),
+    "100-character number": (b'{"p": 0.' + b"1" * 98 + b"}", {"p": Decimal("0." + "1" * 98)}),
+    "a 100-digit id": (b'{"id": ' + b"7" * 100 + b"}", {"id": int("7" * 100)}),
+    "digits in a string": (b'{"tx": "' + b"1" * 5000 + b'"}', {"tx": "1" * 5000}),
+    "an exponent-like string": (b'{"a": "e12345", "b": 1}', {"a": "e12345", "b": 1}),
+}
+
+
+@pytest.mark.case(41)
+@pytest.mark.parametrize(("body", "expected"), GOOD_200.values(), ids=list(GOOD_200))
+def test_neighbours_of_the_undecodable_still_decode(body, expected):
+    with answering(http(200, body)) as server:
+        assert client_for(server).get_products() == expected
