@@ -164,7 +164,9 @@ LOW, HIGH = Decimal("1e-18"), Decimal("1e12")
 @st.composite
 def decimals_in_range(draw: st.DrawFn) -> Decimal:
     places = draw(st.integers(0, 18))
-    value = draw(st.decimals(min_value=LOW, max_value=HIGH, places=places))
+    value = draw(
+        st.decimals(min_value=LOW, max_value=HIGH, places=places).filter(lambda d: d >= LOW)
+    )
     # The same number written in other ways: exponent notation, trailing zeros.
     form = draw(st.sampled_from(["as-is", "normalized", "scientific", "padded"]))
     if form == "normalized":
@@ -172,13 +174,13 @@ def decimals_in_range(draw: st.DrawFn) -> Decimal:
     elif form == "scientific":
         value = Decimal(f"{value:E}")
     elif form == "padded":
-        value = Decimal(f"{value}000") if "." in str(value) else value
+        text = f"{value:f}"  # str() may be "1.0E-7", where "000" would change the exponent
+        value = Decimal(f"{text}000") if "." in text else value
     return value
 
 
-floats_in_range = st.floats(min_value=1e-18, max_value=1e12, allow_nan=False).filter(
-    lambda x: x > 0
-)
+# From 1e-13 up, a float's shortest repr fits in the 30 decimal places an amount may have.
+floats_in_range = st.floats(min_value=1e-13, max_value=1e12, allow_nan=False)
 
 
 def check_plain(text: Any, expected: Decimal) -> None:
