@@ -41,7 +41,10 @@ _MAX_UNIX_SECONDS = 100_000_000_000
 
 def _shown(value: Any) -> str:
     """``repr(value)`` cut short for an error message."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # an int of more than 4300 digits, a broken __repr__
+        return f"{type(value).__name__} value that cannot be shown"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
