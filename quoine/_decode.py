@@ -19,10 +19,11 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import sys
 import time
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple, Union
+from typing import Any, Callable, NamedTuple, Union
 
 import requests
 
@@ -48,6 +49,7 @@ __all__ = [
     "AUTH_HEADER",
     "ERROR_BODY_LIMIT",
     "BODY_SNIPPET_LENGTH",
+    "MAX_INTEGER_DIGITS",
     "MAX_NUMBER_DIGITS",
     "RAW_MESSAGES_LENGTH",
     "ErrorBody",
@@ -73,8 +75,10 @@ ERROR_BODY_LIMIT = 64 * 1024
 BODY_SNIPPET_LENGTH = 200
 #: Longest raw body kept in :attr:`QuoineAPIException.messages` for non-JSON bodies (bytes).
 RAW_MESSAGES_LENGTH = 1000
-#: Longest JSON number accepted in an answer (characters, sign and exponent included).
+#: Longest JSON number with a fraction or exponent accepted in an answer (characters).
 MAX_NUMBER_DIGITS = 100
+#: Longest JSON integer accepted in an answer (digits), Python 3.11's default limit.
+MAX_INTEGER_DIGITS = 4300
 
 JSONValue = Union[dict[str, Any], list[Any], str, int, Decimal, bool, None]
 
@@ -103,10 +107,17 @@ def reject_json_constant(name: str) -> Any:
 
 
 def _parse_int(text: str) -> int:
-    # Python 3.9 and 3.10 have no digit limit: a megabyte of digits takes minutes.
-    if len(text) > MAX_NUMBER_DIGITS:
-        raise ValueError(f"a number of {len(text)} digits")
+    # Python 3.11 refuses integers of more than 4300 digits by default; 3.9 and 3.10
+    # (or a limit turned off) would spend minutes on a megabyte of digits.
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits")
     return int(text)
+
+
+def _int_parser() -> Callable[[str], int] | None:
+    """None (the fast built-in parser) when the interpreter bounds integer digits."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    return None if 0 < limit <= MAX_INTEGER_DIGITS else _parse_int
 
 
 def _parse_decimal(text: str) -> Decimal:
@@ -119,7 +130,6 @@ def _parse_decimal(text: str) -> Decimal:
     return number
 
 
-_LONG_NUMBER = re.compile(rb"[0-9]{%d}|[eE][-+]?[0-9]{4}" % (MAX_NUMBER_DIGITS // 2))
 # A JSON \u escape of a UTF-16 surrogate: valid only as a high-low pair.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -129,18 +139,16 @@ def load_json(raw: bytes) -> JSONValue:
 
     Raises:
         ValueError: Anything that is not such JSON: bad UTF-8, ``NaN``,
-            ``Infinity``, a number of more than :data:`MAX_NUMBER_DIGITS`
+            ``Infinity``, an integer of more than :data:`MAX_INTEGER_DIGITS`
+            digits, another number of more than :data:`MAX_NUMBER_DIGITS`
             characters or beyond 1e1000, nesting deeper than Python's recursion
             limit, or a lone UTF-16 surrogate (it cannot be encoded again).
     """
-    # The checked number parsers cost a Python call per number: only bodies that
-    # may hold a long number or a large exponent pay for them.
-    risky = _LONG_NUMBER.search(raw) is not None
     try:
         value: JSONValue = json.loads(
             raw.decode("utf-8"),
-            parse_float=_parse_decimal if risky else Decimal,
-            parse_int=_parse_int if risky else None,
+            parse_float=_parse_decimal,
+            parse_int=_int_parser(),
             parse_constant=reject_json_constant,
         )
     except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:

@@ -10,6 +10,7 @@ import gc
 import json
 import math
 import os
+import sys
 import time
 import tracemalloc
 from decimal import Decimal
@@ -21,6 +22,7 @@ from _helpers import SECRET, TOKEN_ID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from quoine._decode import load_json
 from quoine.client import Quoinex
 from quoine.exceptions import (
     MAX_STR_LENGTH,
@@ -591,3 +593,13 @@ GOOD_200 = {
 def test_neighbours_of_the_undecodable_still_decode(body, expected):
     with answering(http(200, body)) as server:
         assert client_for(server).get_products() == expected
+
+
+@pytest.mark.case(41)
+def test_long_integers_are_refused_where_python_has_no_digit_limit(monkeypatch):
+    # Python 3.9 and 3.10 (or a limit turned off) parse any integer, in quadratic time.
+    monkeypatch.setattr(sys, "get_int_max_str_digits", lambda: 0, raising=False)
+    monkeypatch.setattr(sys, "set_int_max_str_digits", lambda n: None, raising=False)
+    with pytest.raises(ValueError, match="not valid JSON"):
+        load_json(b'{"id": ' + b"9" * 4301 + b"}")
+    assert load_json(b'{"id": ' + b"9" * 4300 + b"}") == {"id": int("9" * 4300)}
