@@ -1,7 +1,8 @@
-"""The wire end of the request path: read, decode, classify failures.
+"""The wire end of the request path: read, classify failures.
 
-Read an answer within time and size bounds, decode it or raise a library
-exception, and tell whether a failed request may have reached the server.
+Read an answer within time and size bounds (:mod:`quoine._decode` turns it into
+data or a library exception), and tell whether a failed request may have
+reached the server.
 
 Nothing here retries or signs; :meth:`quoine.client.Quoine._request` does that.
 """

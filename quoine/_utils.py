@@ -233,10 +233,12 @@ def non_empty_string(value: Any, name: str, *, max_length: int | None = None) ->
 
 
 def boolean(value: Any, name: str) -> bool:
-    """Check a flag is a real bool."""
-    if not isinstance(value, bool):
-        raise QuoineValidationError(f"{name} must be True or False, got {value!r}")
-    return value
+    """Check a flag is a real bool (``numpy.bool_`` counts; 0 and 1 do not)."""
+    if isinstance(value, bool):
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
+    raise QuoineValidationError(f"{name} must be True or False, got {_shown(value)}")
 
 
 def unix_seconds(value: TimeLike, name: str = "timestamp") -> int:

@@ -283,3 +283,12 @@ def test_wire_value_makes_integer_types_plain_ints():
     assert u.wire_value("flag", True) is True
     assert u.wire_value("x", 0.1) == "0.1"
     assert u.wire_value("s", "text") == "text"
+
+
+def test_boolean_takes_numpy_bools_but_not_numbers():
+    np = pytest.importorskip("numpy")
+    assert u.boolean(np.bool_(True), "with_details") is True
+    assert u.boolean(np.bool_(False), "with_details") is False
+    for value in (1, 0, np.int64(1), "true", None):
+        with pytest.raises(QuoineValidationError, match="with_details must be True or False"):
+            u.boolean(value, "with_details")
