@@ -603,3 +603,21 @@ def test_long_integers_are_refused_where_python_has_no_digit_limit(monkeypatch):
     with pytest.raises(ValueError, match="not valid JSON"):
         load_json(b'{"id": ' + b"9" * 4301 + b"}")
     assert load_json(b'{"id": ' + b"9" * 4300 + b"}") == {"id": int("9" * 4300)}
+
+
+@pytest.mark.case(41)
+def test_an_order_answered_with_100000_nested_arrays_is_looked_up_not_lost():
+    booked = {"id": 7, "client_order_id": "abc", "status": "live"}
+
+    def script(request: Request) -> Reply:
+        if request.method == "POST":
+            return Reply(http(200, b"[" * 100_000 + b"]" * 100_000))
+        return Reply(http(200, json.dumps(booked)))
+
+    with FaultServer(script) as server:
+        client = client_for(server, max_retries=3)
+        assert client.create_limit_buy(1, "0.01", "500", client_order_id="abc") == booked
+    assert [(r.method, r.target) for r in server.requests] == [
+        ("POST", "/orders"),
+        ("GET", "/orders/client:abc"),
+    ]
