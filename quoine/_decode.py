@@ -473,7 +473,8 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
         message: The decoded error message.
 
     Returns:
-        The delay in seconds (never negative), or None when neither says.
+        The delay in seconds, or None when neither says. Every way of saying
+        "now" (0, a negative number, a date in the past) is 0.0.
 
     Example:
         >>> retry_after_seconds({}, "API rate limit exceeded. Please retry after 300s")
@@ -488,8 +489,8 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
             if when is not None:
                 return max(0.0, when - time.time())
         else:
-            if seconds >= 0 and seconds == seconds and seconds != float("inf"):
-                return seconds
+            if seconds == seconds and seconds != float("inf"):
+                return max(seconds, 0.0)  # zero or less: now
     match = _RETRY_AFTER_IN_MESSAGE.search(message or "")
     return float(match.group(1)) if match else None
 

@@ -363,7 +363,8 @@ def outcome_unknown(exc: BaseException) -> bool:
 
     True when the request may have reached the server but no usable answer came
     back: a transport failure after sending (read timeout, reset, cut-off body),
-    any 5xx answer, or a 2xx answer that cannot be decoded.
+    any 5xx answer, a 2xx answer that cannot be decoded, and every
+    :class:`QuoineAmbiguousOrderError`.
 
     Args:
         exc: The exception a request raised.
@@ -377,6 +378,6 @@ def outcome_unknown(exc: BaseException) -> bool:
     """
     if isinstance(exc, QuoineTransportError):
         return exc.sent
-    if isinstance(exc, QuoineServerError):
+    if isinstance(exc, (QuoineServerError, QuoineAmbiguousOrderError)):
         return True
     return isinstance(exc, QuoineResponseException) and 200 <= exc.status_code < 300
