@@ -511,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
             # stdout at devnull so the interpreter's final flush stays quiet.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-        print(f"quoine: error: {_one_line(exc, secrets)}", file=sys.stderr)
+        kind = f"{type(exc).__name__}: " if isinstance(exc, QuoineError) else ""
+        print(f"quoine: error: {kind}{_one_line(exc, secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("quoine: interrupted", file=sys.stderr)

@@ -40,7 +40,7 @@ Example:
 
 import datetime as _dt
 from decimal import Decimal
-from typing import Any, Optional, TypedDict, Union
+from typing import Any, Optional, SupportsIndex, TypedDict, Union
 
 __all__ = [
     "Account",
@@ -88,14 +88,15 @@ __all__ = [
 # ------------------------------------------------------------------- inputs
 #: Anything accepted where the API expects a decimal amount (price, quantity,
 #: rate): ``Decimal``, ``str`` and ``int`` are taken exactly, a ``float`` by its
-#: shortest repr.
-Amount = Union[Decimal, str, int, float]
+#: shortest repr; also float subclasses (``numpy.float64``) and integer types
+#: (``numpy.int64``).
+Amount = Union[Decimal, str, int, float, SupportsIndex]
 #: Anything accepted where the API expects a point in time: unix seconds
-#: (``int``, ``float`` or numeric ``str``), an ISO 8601 string, a ``datetime``
-#: or a ``date``.
-TimeLike = Union[int, float, str, _dt.datetime, _dt.date]
-#: Anything accepted as an object id.
-IdLike = Union[int, str]
+#: (``int``, ``float``, ``Decimal`` or numeric ``str``), an ISO 8601 string, a
+#: ``datetime`` or a ``date``.
+TimeLike = Union[int, float, str, _dt.datetime, _dt.date, Decimal, SupportsIndex]
+#: Anything accepted as an object id: an integer of any integer type, or its digits.
+IdLike = Union[int, str, SupportsIndex]
 
 # ------------------------------------------------------------------ answers
 #: An id: an integer, or a string of digits (product ids in Liquid-era answers).

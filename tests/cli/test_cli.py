@@ -310,7 +310,7 @@ def test_place_list_and_cancel_orders(capsys, sandbox, user):
 
     status, out, err = run(capsys, "cancel", str(buy["id"]))
     assert (status, out) == (1, "")
-    assert err == "quoine: error: QuoineOrderNotFound: 404 Not Found: Order not found\n"
+    assert err == "quoine: error: QuoineOrderNotFoundError: 404 Not Found: Order not found\n"
 
 
 def test_order_types_and_table_output(capsys, sandbox, user):
@@ -332,7 +332,7 @@ def test_order_types_and_table_output(capsys, sandbox, user):
 def test_api_errors_exit_1_with_one_line(capsys, sandbox, user):
     status, out, err = run(capsys, "buy", "1", "1000")  # 1000 BTC: far more than 100,000 USD
     assert (status, out) == (1, "")
-    assert err.startswith("quoine: error: QuoineInsufficientFunds: 422")
+    assert err.startswith("quoine: error: QuoineInsufficientFundsError: 422")
     assert err.count("\n") == 1
     assert orders_of(sandbox, user) == {}
 
