@@ -182,6 +182,7 @@ def _export_rows(client: Quoine, args: argparse.Namespace) -> Iterator[Mapping[s
         raise UsageError(f"--product-id is required to export {args.kind}")
     if args.kind == "executions":  # oldest first, from --since
         return client.iter_executions_since_time(args.product_id, args.since)
+    rows: Iterator[Mapping[str, Any]]
     if args.kind == "my-executions":
         rows = client.iter_my_executions(args.product_id)
     elif args.kind == "orders":
