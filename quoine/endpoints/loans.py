@@ -179,10 +179,10 @@ class LoansMixin(EndpointMixin):
     def update_loan(self, loan_id: IdLike, fund_reloaned: bool | None = None) -> Loan:
         """Choose whether a loan's funds are lent again when it is repaid.
 
-        API: ``PUT /loans/{id}`` with ``{"loan": {"fund_reloaned": bool}}``, signed:
-        nested as in the example of the official v2 documentation (python-quoine
-        0.1.x sent the field flat; the Liquid-era documentation lists the field
-        without an example).
+        API: ``PUT /loans/{id}`` with ``{"fund_reloaned": bool}``, signed. Flat,
+        as python-quoine 0.1.x sent it and the Liquid-era documentation lists
+        the field; the 2016 documentation's example nests it under ``loan``,
+        which the exchange also accepted.
 
         Args:
             loan_id: The loan id.
@@ -196,6 +196,6 @@ class LoansMixin(EndpointMixin):
 
                 client.update_loan(loan_id, fund_reloaned=False)
         """
-        body = {"loan": {"fund_reloaned": boolean(fund_reloaned, "fund_reloaned")}}
+        body = {"fund_reloaned": boolean(fund_reloaned, "fund_reloaned")}
         result: Loan = self._put(f"loans/{positive_int(loan_id, 'loan_id')}", body)
         return result

@@ -292,15 +292,15 @@ def test_iter_loans_limit_zero_raises(client, mocked):
 
 
 @pytest.mark.parametrize("flag", [True, False])
-def test_update_loan_nested_body(client, mocked, flag):
+def test_update_loan_flat_body(client, mocked, flag):
     answer = {"id": 144825, "fund_reloaned": flag}
     mocked.put(f"{API}/loans/144825", json=answer)
 
     assert client.update_loan(144825, flag) == answer
 
-    body = {"loan": {"fund_reloaned": flag}}
+    body = {"fund_reloaned": flag}
     request = _request(mocked, "PUT", "/loans/144825", body=body)
-    assert request.raw_body == f'{{"loan":{{"fund_reloaned":{"true" if flag else "false"}}}}}'
+    assert request.raw_body == f'{{"fund_reloaned":{"true" if flag else "false"}}}'
     assert_signed(request)
 
 
@@ -309,7 +309,7 @@ def test_update_loan_keyword(client, mocked):
 
     client.update_loan(loan_id="7", fund_reloaned=False)
 
-    assert sent(mocked).body == {"loan": {"fund_reloaned": False}}
+    assert sent(mocked).body == {"fund_reloaned": False}
 
 
 def test_update_loan_without_fund_reloaned_raises(client, mocked):

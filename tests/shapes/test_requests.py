@@ -1,7 +1,8 @@
 """The requests the client sends follow the sources where they show a body.
 
-- ``PUT /loans/{id}``: the official v2 documentation's example nests the field,
-  ``{"loan": {"fund_reloaned": false}}`` (python-quoine 0.1.4 sent it flat).
+- ``PUT /loans/{id}``: the sources disagree (the 2016 documentation's example
+  nests the field under ``loan``; the Liquid-era documentation lists it flat).
+  The client keeps python-quoine 0.1.4's flat body; the sandbox accepts both.
 - ``POST /bank_accounts``: Quoine's official example
   (``QuoineFinancial/api_code_examples_client`` ``vendor/bank_accounts/create.rb``)
   sends the fields flat.
@@ -22,12 +23,12 @@ from quoine import Quoinex
 from quoine.sandbox import Sandbox
 
 
-def test_update_loan_nests_the_field_under_loan(
+def test_update_loan_sends_the_field_flat_as_0_1_did(
     client: Quoinex, mocked: responses.RequestsMock
 ) -> None:
     mocked.put(f"{API}/loans/144825", json={"id": 144825, "fund_reloaned": False})
     client.update_loan(144825, False)
-    assert sent(mocked).body == {"loan": {"fund_reloaned": False}}
+    assert sent(mocked).body == {"fund_reloaned": False}
 
 
 def test_create_bank_account_sends_the_fields_flat(

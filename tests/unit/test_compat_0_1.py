@@ -271,7 +271,7 @@ ROWS = [
         "PUT",
         "/loans/144825",
         [],
-        {"loan": {"fund_reloaned": False}},  # 0.1.4 sent it flat; nested as the v2 docs show
+        {"fund_reloaned": False},
         True,
     ),
     (lambda c: c.get_trading_accounts(), "GET", "/trading_accounts", [], None, True),
