@@ -69,7 +69,8 @@ from websockets.http11 import Request, Response
 
 from ._jwt import JWTError, decode_hs256, peek_payload
 from .app import _parse_nonce
-from .tap_feed import Batch, Feed, dumps, frame, private_channel
+from .models import dumps
+from .tap_feed import Batch, Feed, frame, private_channel
 from .tap_lock import ChangeLock, quietly
 
 if TYPE_CHECKING:
