@@ -436,7 +436,7 @@ class TapServer:
             if user is None or not user.secret:
                 return None, "invalid token"
             claims = decode_hs256(token, user.secret)
-        except (JWTError, RecursionError):
+        except JWTError:
             return None, "invalid token"
         if claims.get("path") != "/realtime":
             return None, "invalid token"

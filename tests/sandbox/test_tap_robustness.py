@@ -97,6 +97,7 @@ def test_hostile_frames_are_answered_and_the_connection_lives_on(sandbox):
 
 
 def test_a_token_with_a_deeply_nested_payload_is_an_auth_failure(sandbox):
+    """The shared JWT decoder refuses it: an auth failure here, a 401 on REST (not a 500)."""
     import base64
 
     def part(raw: bytes) -> str:
@@ -106,6 +107,9 @@ def test_a_token_with_a_deeply_nested_payload_is_an_auth_failure(sandbox):
     with tap(sandbox) as t:
         assert t.auth(nested)["event"] == "quoine:auth_failure"
         still_serves(t)
+    headers = {"X-Quoine-Auth": nested}
+    resp = requests.get(sandbox.url + "/accounts/balance", headers=headers, timeout=WAIT)
+    assert resp.status_code == 401
 
 
 def test_an_oversized_frame_closes_only_that_connection(sandbox):
