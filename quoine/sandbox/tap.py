@@ -156,6 +156,7 @@ class TapServer:
         self.feed: Feed | None = None
         self._conns: set[_Conn] = set()
         self._subs: dict[str, set[_Conn]] = {}
+        self._holding: dict[str, dict[_Conn, list[str]]] = {}  # subscriptions being confirmed
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -383,14 +384,31 @@ class TapServer:
                 return
             assert self.feed is not None
             keys = self.feed.ladder_keys(name)
+            held: list[str] = []
             if keys:  # its current top 40, before the confirmation
-                await asyncio.to_thread(self.feed.track, keys)
+                await self._track(conn, name, keys, held)
                 if conn.dead:
                     self.feed.untrack(keys)
                     return
             conn.channels.add(name)
             self._subs.setdefault(name, set()).add(conn)
+            self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
+            for text in held:
+                self._send(conn, text)
+            return
         self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
+
+    async def _track(self, conn: _Conn, name: str, keys: tuple[Any, ...], held: list[str]) -> None:
+        """Have the feed track a ladder; frames delivered meanwhile are kept in ``held``."""
+        assert self.feed is not None
+        holding = self._holding.setdefault(name, {})
+        holding[conn] = held
+        try:
+            await asyncio.to_thread(self.feed.track, keys)
+        finally:
+            del holding[conn]
+            if not holding:
+                del self._holding[name]
 
     def _unsubscribe(self, conn: _Conn, name: Any) -> None:
         if isinstance(name, str) and name in conn.channels:
@@ -505,6 +523,8 @@ class TapServer:
             for conn in list(self._subs.get(channel, ())):
                 if not self._fault(conn, channel):
                     self._send(conn, text)
+            for held in self._holding.get(channel, {}).values():
+                held.append(text)  # sent after the confirmation
         for uid, channel, text in batch.private:
             for conn in list(self._subs.get(channel, ())):
                 if conn.user is not None and conn.user.id == uid and not self._fault(conn, channel):

@@ -415,3 +415,21 @@ def test_the_two_sided_ladder_channel_over_the_wire(sandbox, api):
         both = t.event("price_ladders_cash_btcusd", "updated")
         assert both["bids"][0] == [f"{price:.5f}", "0.01000000"]
         assert [[D(p), D(q)] for p, q in both["asks"]] == book_levels(sandbox, False)
+
+
+def test_a_change_while_a_subscription_is_confirmed_follows_the_confirmation(sandbox, monkeypatch):
+    server = sandbox.tap
+    track = server.feed.track
+    ex = sandbox.exchange
+    price = top_bid(sandbox) + 1
+
+    def track_then_change(keys):  # the book changes between the snapshot and the reply
+        track(keys)
+        fields = {"order_type": "limit", "product_id": 1, "side": "buy", "quantity": "0.01"}
+        ex.place_order(ex.demo, {**fields, "price": str(price)})
+        assert server.wait_fed()  # its ladder is on the loop before the confirmation
+
+    monkeypatch.setattr(server.feed, "track", track_then_change)
+    with tap(sandbox) as t:
+        assert t.subscribe(BUY)["event"] == "pusher_internal:subscription_succeeded"
+        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
