@@ -37,8 +37,10 @@ What it serves (the protocol of the real service, see ``docs/sandbox.rst``):
 * A client frame that is not a JSON object with a string ``event``, or an
   unknown event, gets ``pusher:error`` ``{"message": ...}`` (no code, so clients
   keep the connection). Frames over :attr:`TapServer.max_frame` bytes close the
-  connection (1009). A connection silent for :attr:`TapServer.idle_timeout`
-  seconds gets ``pusher:error`` 4202 and is closed with 4202.
+  connection (1009); more than :attr:`TapServer.max_rate` frames per second
+  get ``pusher:error`` 4301 and a close with 4301. A connection silent for
+  :attr:`TapServer.idle_timeout` seconds gets ``pusher:error`` 4202 and is
+  closed with 4202.
 
 Robustness: events are computed by a feed thread from snapshots taken under
 the exchange lock (see :mod:`quoine.sandbox.tap_feed`) and delivered outside it
@@ -48,9 +50,13 @@ subscribers. All connections share one asyncio event loop in one thread, which
 serves hundreds of connections with two threads in all (the websockets
 threaded server would need two threads per connection).
 
-Fault controls: the realtime kinds of :mod:`quoine.sandbox.faults`
-(``tap_drop``, ``tap_no_pong``, ``tap_error``) through ``sb.faults.add``, and
-:meth:`TapServer.drop_connections`.
+Fault controls (a stable API): the realtime kinds of
+:mod:`quoine.sandbox.faults` through ``sb.faults.add`` -- ``tap_drop`` (cut the
+connection, no close frame), ``tap_no_pong`` (leave ``pusher:ping``
+unanswered), ``tap_error`` (``pusher:error`` with code ``status``, default
+4200, then close) -- whose ``path`` globs a client event name or a delivered
+channel; :meth:`TapServer.drop_connections`; :meth:`TapServer.wait_fed` to
+pace a stream; the attributes below (``idle_timeout``, ``queue_size``, ...).
 """
 
 from __future__ import annotations
