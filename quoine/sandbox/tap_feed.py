@@ -23,7 +23,7 @@ from collections import deque
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from .models import dumps, num
+from .models import dumps, fmt, num
 from .tap_lock import quietly
 
 if TYPE_CHECKING:
@@ -139,8 +139,8 @@ def stream_order(order: Order) -> dict[str, Any]:
 def _user_execution(exe: Execution, side: str, order: Order) -> dict[str, Any]:
     return {
         "id": exe.id,
-        "quantity": str(exe.quantity),
-        "price": str(exe.price),
+        "quantity": fmt(exe.quantity),
+        "price": fmt(exe.price),
         "taker_side": exe.taker_side,
         "my_side": side,
         "created_at": exe.created_at,

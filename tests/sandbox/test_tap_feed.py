@@ -166,3 +166,15 @@ def test_the_two_sided_ladder_channel(ex):
     assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
     assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
     assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
+
+
+def test_a_tiny_fill_is_a_plain_decimal_string(ex):
+    feed = Feed(ex)
+    feed.watch(ex.demo)
+    ex.currencies["BTC"].min_order = D("0.00000001")
+    best_ask = ex.products[1].book.best(False)
+    ex.place_order(
+        ex.demo, {**LIMIT, "side": "buy", "quantity": "0.00000001", "price": str(best_ask)}
+    )
+    fills = [d for c, _, d in frames(feed.poll().private) if c == "user_executions_cash_btcusd"]
+    assert fills[0]["quantity"] == "0.00000001"  # never "1E-8"
