@@ -77,7 +77,7 @@ from ._jwt import JWTError, decode_hs256, peek_payload
 from .app import _parse_nonce
 from .models import dumps
 from .tap_feed import Batch, Feed, frame, private_channel
-from .tap_lock import ChangeLock, quietly
+from .tap_lock import ChangeSource, quietly
 
 if TYPE_CHECKING:
     from .app import SandboxApp
@@ -146,8 +146,7 @@ class TapServer:
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        if not isinstance(app.exchange.lock, ChangeLock):
-            raise TypeError("the exchange lock must be a ChangeLock (it wakes the feed)")
+        self._changes = ChangeSource(app.exchange)
         self.app = app
         self.exchange = app.exchange
         self.host = host
@@ -210,7 +209,7 @@ class TapServer:
         if loop is None or stop is None:
             return
         self._stopping.set()
-        self.exchange.lock.wake()
+        self._changes.wake()
         loop.call_soon_threadsafe(stop.set)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -484,11 +483,10 @@ class TapServer:
 
     # --------------------------------------------------------------- the feed
     def _run_feed(self) -> None:
-        lock = self.exchange.lock
         assert self.feed is not None
         seen = -1
         while not self._stopping.is_set():
-            now = lock.wait_change(seen, 1.0)
+            now = self._changes.wait(seen, 1.0)
             if now == seen:
                 continue
             seen = now
@@ -520,7 +518,7 @@ class TapServer:
         Returns:
             False when ``timeout`` passed first.
         """
-        target = self.exchange.lock.version
+        target = self._changes.version()
         with self._fed:
             return self._fed.wait_for(lambda: self._fed_version >= target, timeout)
 
