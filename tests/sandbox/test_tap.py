@@ -348,8 +348,17 @@ def test_a_ladder_side_is_compared_while_anyone_subscribes(sandbox, api):
         assert sandbox.tap.wait_fed()
         assert feed._tracked == {(1, True): 1}
     wait_for(lambda: sandbox.tap.connections == 0, "both connections to end")
-    with sandbox.exchange.lock:  # a change: the next poll applies the releases
-        pass
+    ex = sandbox.exchange  # a change: the next poll applies the releases
+    ex.place_order(
+        ex.demo,
+        {
+            "order_type": "limit",
+            "product_id": 1,
+            "side": "buy",
+            "quantity": "0.01",
+            "price": str(top_bid(sandbox) - 1000),
+        },
+    )
     assert sandbox.tap.wait_fed()
     assert feed._tracked == {} and feed._ladders == {}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from quoine.sandbox import Exchange, make_app
+from quoine.sandbox import Exchange
 from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed
 from quoine.sandbox.tap_lock import ChangeLock, quietly
 
@@ -118,13 +118,19 @@ def test_decimal_rendering_is_exact():
     assert _fixed(D("0.123456789"), 8) == "0.123456789"  # never rounded
 
 
-def test_the_feed_needs_a_change_lock():
-    from quoine.sandbox.tap import TapServer
+def test_the_feed_needs_a_change_notification():
+    from types import SimpleNamespace
 
-    ex = Exchange()
-    ex.lock = threading.RLock()  # type: ignore[assignment]
-    with pytest.raises(TypeError):
-        TapServer(make_app(ex))
+    from quoine.sandbox.tap_lock import ChangeSource
+
+    with pytest.raises(TypeError):  # neither wait_for_change() nor a ChangeLock
+        ChangeSource(SimpleNamespace(lock=threading.RLock()))
+    lock = ChangeLock()
+    source = ChangeSource(SimpleNamespace(lock=lock))
+    with lock:
+        pass
+    assert source.version() == lock.version == 1
+    assert source.wait(0, 0.0) == 1
 
 
 def test_change_lock_counts_outermost_releases_only():
