@@ -79,11 +79,11 @@ def frame(event: str, data: Any, channel: str | None = None) -> str:
 
 
 def _fixed(value: Decimal, places: int) -> str:
-    """``value`` with at least ``places`` decimals (never rounded)."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        return format(value, "f")
-    return f"{value:.{places}f}"
+    """``value`` with exactly ``places`` decimals, or more when it needs them (never rounded)."""
+    fixed = value.quantize(Decimal(1).scaleb(-places))
+    if fixed == value:
+        return format(fixed, "f")
+    return format(value.normalize(), "f")
 
 
 def _top(book: Book, buy: bool) -> Levels:

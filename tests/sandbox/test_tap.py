@@ -486,3 +486,12 @@ def test_an_exchange_with_its_own_change_notification_is_followed():
         assert sb.tap.wait_fed()
         assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
     assert ex.version >= 2  # stopping woke the feed through touch()
+
+
+def test_a_price_entered_with_trailing_zeros_keeps_five_decimals(sandbox, api):
+    with tap(sandbox) as t:
+        t.subscribe(BUY)
+        price = top_bid(sandbox) + 1
+        entered = f"{price:.8f}"  # e.g. "29986.00000000"
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.0100", price=entered)
+        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]

@@ -116,6 +116,9 @@ def test_decimal_rendering_is_exact():
     assert _fixed(D("29000"), 5) == "29000.00000"
     assert _fixed(D("0.0666"), 5) == "0.06660"
     assert _fixed(D("0.123456789"), 8) == "0.123456789"  # never rounded
+    assert _fixed(D("0.12345678900"), 8) == "0.123456789"
+    assert _fixed(D("29986.00000000"), 5) == "29986.00000"  # as entered, trailing zeros
+    assert _fixed(D("3E+3"), 5) == "3000.00000"
 
 
 def test_the_feed_needs_a_change_notification():
