@@ -478,7 +478,7 @@ class TapServer:
             if nonce < last or (nonce == last and self.app.strict_nonce):
                 return None, "nonce is too small"
             user.last_nonce = nonce
-            self.feed._watch_locked(user)
+            self.feed.watch(user)  # from this state on, before auth_success is sent
         return user, ""
 
     # --------------------------------------------------------------- the feed

@@ -266,15 +266,11 @@ class Feed:
 
     def watch(self, user: User) -> None:
         """Follow a user's orders, fills and trades from now on (counted per caller)."""
-        with quietly(self.exchange.lock):
-            self._watch_locked(user)
-
-    def _watch_locked(self, user: User) -> None:
-        """:meth:`watch` for a caller that already holds the exchange lock."""
-        mark = self._marks.get(user.id)
-        if mark is None:
-            mark = self._marks[user.id] = _Mark(user)
-        mark.watchers += 1
+        with quietly(self.exchange.lock):  # re-entrant: callers may hold it already
+            mark = self._marks.get(user.id)
+            if mark is None:
+                mark = self._marks[user.id] = _Mark(user)
+            mark.watchers += 1
 
     def unwatch(self, user_id: int) -> None:
         """Undo one :meth:`watch` (applied at the next poll)."""
