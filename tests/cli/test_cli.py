@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from quoine.cli import Shown, _csv_writer, _is_since, _show, main
+from quoine.cli import Shown, _is_since, _show, _write_csv, main
 from quoine.client import Qryptos, Quoine, Quoinex
 from quoine.sandbox import Sandbox
 from quoine.sandbox.models import User
@@ -42,11 +42,13 @@ COMMANDS = (
     "balances",
     "accounts",
     "orders",
+    "order",
     "trades",
     "my-executions",
     "buy",
     "sell",
     "cancel",
+    "cancel-all",
     "export",
     "sandbox",
     "demo",
@@ -138,17 +140,28 @@ def test_python_dash_m_quoine_help_lists_every_command():
     [
         ([], "the following arguments are required: COMMAND"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["order-book"], "the following arguments are required: product_id"),
+        (["order-book"], "the following arguments are required: PRODUCT"),
         (["order-book", "0"], "must be a positive integer, got '0'"),
+        (["order-book", "BTC/USD"], "a currency pair code such as BTCUSD, got 'BTC/USD'"),
+        (["order-book", "BTCUDS"], "no product with currency pair code 'BTCUDS'; close matches: "
+                                   "BTCUSD"),
         (["--exchange", "mtgox", "products"], "invalid choice: 'mtgox'"),
         (["products", "--timeout", "0"], "must be a positive number of seconds"),
         (["products", "--format", "xml"], "invalid choice: 'xml'"),
         (["products", "surplus"], "unrecognized arguments: surplus"),
-        (["buy", "1", "-1"], "quantity must be greater than zero, got '-1'"),
+        (["buy", "1", "-1", "--market"], "quantity must be greater than zero, got '-1'"),
+        (["sell", "1", "0.01"], "give --price for a limit order, or --market to sell at"),
+        (["buy", "btcusd", "0.01"], "give --price for a limit order, or --market to buy at"),
+        (["buy", "1", "0.01", "--market", "--price", "1"], "--market takes no --price"),
+        (["buy", "1", "0.01", "--market", "--type", "stop"], "--market takes no --price"),
+        (["products", "--rate-limit", "fast"], "must be CALLS/SECONDS (e.g. 300/300)"),
+        (["products", "--retries", "-1"], "must be 0 or a positive integer, got '-1'"),
+        (["order", "0"], "must be a positive integer, got '0'"),
+        (["order", "no_underscores"], "client_order_id must be 1 to 36 letters"),
+        (["export", "orders", "--format", "table"], "export writes csv or jsonl, not table"),
         (["sell", "1", "lots", "--price", "100"], "quantity is not a number: 'lots'"),
         (["buy", "1", "0.01", "--type", "limit"], "price is required for limit orders"),
         (["orders", "--status", "pending"], "status must be one of"),
-        (["export", "orders"], "the following arguments are required: --since"),
         (["export", "orders", "--since", "someday"], "not a date or unix time: 'someday'"),
         (["export", "executions", "--since", "0"], "--product-id is required"),
         (["export", "orders", "--since", "0", "--format", "xlsx"], "invalid choice: 'xlsx'"),
@@ -241,15 +254,27 @@ def test_json_keeps_decimals_exact_and_tables_format_times():
     ]
 
 
-def test_csv_keeps_decimals_exact_and_nested_values_as_json():
+def test_csv_keeps_decimals_exact_and_nested_values_as_json_with_every_field_in_the_header():
     out = io.StringIO()
-    write = _csv_writer(out)
-    write({"id": 1, "price": Decimal("1E-8"), "executions": [{"id": 2}], "note": None})
-    write({"id": 3, "price": "5", "executions": [], "note": "x", "extra": "dropped"})
-    assert read_csv(out.getvalue()) == [
-        {"id": "1", "price": "0.00000001", "executions": '[{"id":2}]', "note": ""},
-        {"id": "3", "price": "5", "executions": "[]", "note": "x"},
+    rows = [
+        {"id": 1, "price": Decimal("1E-8"), "executions": [{"id": 2}], "note": None},
+        {"id": 3, "price": "5", "executions": [], "note": "x,\"y\"", "extra": "kept"},
+        {"id": 4, "late": Decimal("2.50")},
     ]
+    _write_csv(iter(rows), out)
+    text = out.getvalue()
+    assert "\r" not in text
+    assert text.splitlines()[0] == "id,price,executions,note,extra,late"
+    assert read_csv(text) == [
+        {"id": "1", "price": "0.00000001", "executions": '[{"id":2}]', "note": "",
+         "extra": "", "late": ""},
+        {"id": "3", "price": "5", "executions": "[]", "note": 'x,"y"', "extra": "kept",
+         "late": ""},
+        {"id": "4", "price": "", "executions": "", "note": "", "extra": "", "late": "2.50"},
+    ]  # fmt: skip
+    empty = io.StringIO()
+    _write_csv(iter([]), empty)
+    assert empty.getvalue() == ""
     lines = io.StringIO()
     rows = [{"id": 1, "fills": [{"price": Decimal("2.50")}]}]
     _show(Shown(rows, rows, ("id", "fills")), "table", lines)
@@ -291,7 +316,7 @@ def test_credentials_from_flags(capsys, user, monkeypatch):
 
 def test_place_list_and_cancel_orders(capsys, sandbox, user):
     buy = run_json(capsys, "buy", "1", "0.01", "--price", "15000.5", "--client-order-id", "cli-1")
-    sell = run_json(capsys, "sell", "1", "0.02")  # market
+    sell = run_json(capsys, "sell", "BTCUSD", "0.02", "--market")
     orders = orders_of(sandbox, user)
     assert orders[buy["id"]].status == "live"
     assert orders[buy["id"]].price == Decimal("15000.5")
@@ -322,15 +347,18 @@ def test_order_types_and_table_output(capsys, sandbox, user):
     assert status == 0
     assert header.split() == [
         "id", "created_at", "currency_pair_code", "side", "order_type", "price", "quantity",
-        "filled_quantity", "status",
+        "filled_quantity", "status", "client_order_id",
     ]  # fmt: skip
-    assert row.split()[3:] == ["BTCUSD", "sell", "limit_post_only", "99999.0", "0.5", "0.0", "live"]
     (order,) = orders_of(sandbox, user).values()
+    assert row.split()[3:] == [
+        "BTCUSD", "sell", "limit_post_only", "99999.0", "0.5", "0.0", "live", order.client_order_id,
+    ]  # fmt: skip
     assert order.order_type == "limit_post_only"
+    assert re.fullmatch(r"[0-9a-f-]{36}", order.client_order_id)  # a fresh UUID
 
 
 def test_api_errors_exit_1_with_one_line(capsys, sandbox, user):
-    status, out, err = run(capsys, "buy", "1", "1000")  # 1000 BTC: far more than 100,000 USD
+    status, out, err = run(capsys, "buy", "1", "1000", "--market")  # 1000 BTC: far more than 100,000 USD
     assert (status, out) == (1, "")
     assert err.startswith("quoine: error: QuoineInsufficientFunds: 422")
     assert err.count("\n") == 1
@@ -345,14 +373,19 @@ def test_network_errors_exit_1_with_one_line(capsys, user):
     assert err.count("\n") == 1
 
 
-def test_missing_credentials_exit_1(capsys, user, monkeypatch):
-    monkeypatch.delenv("QUOINE_API_SECRET")
-    status, out, err = run(capsys, "orders")
-    assert (status, out) == (1, "")
+@pytest.mark.parametrize("empty", [False, True])
+def test_missing_credentials_exit_2_with_nothing_sent(capsys, sandbox, user, monkeypatch, empty):
+    if empty:
+        monkeypatch.setenv("QUOINE_API_SECRET", "")
+    else:
+        monkeypatch.delenv("QUOINE_API_SECRET")
+    status, out, err = run(capsys, "buy", "1", "0.01", "--price", "100")
+    assert (status, out) == (2, "")
     assert err == (
-        "quoine: error: orders needs credentials: set QUOINE_API_TOKEN_ID and "
-        "QUOINE_API_SECRET (or pass --token-id and --secret)\n"
+        "quoine: error: buy needs credentials: set QUOINE_API_TOKEN_ID and "
+        "QUOINE_API_SECRET (or pass --token-id and --secret); nothing was sent\n"
     )
+    assert orders_of(sandbox, user) == {}
 
 
 def test_trades_and_my_executions(capsys, user, sandbox):
@@ -422,11 +455,11 @@ def test_export_progress_only_on_a_terminal(capsys, user, monkeypatch):
 
 
 def test_export_orders_trades_and_my_executions_from_a_time(capsys, sandbox, clock, user):
-    first = run_json(capsys, "buy", "1", "0.01")
+    first = run_json(capsys, "buy", "1", "0.01", "--market")
     clock.offset += 1000
     later = int(clock())
     second = run_json(capsys, "sell", "1", "0.01", "--price", "99999")
-    third = run_json(capsys, "buy", "1", "0.02")
+    third = run_json(capsys, "buy", "1", "0.02", "--market")
 
     status, out, _ = run(capsys, "export", "orders", "--since", "0")
     rows = read_csv(out)
@@ -541,8 +574,8 @@ SWEEP = [
     ["trades"],
     ["my-executions", "1"],
     ["buy", "1", "0.001", "--price", "100"],
-    ["sell", "1", "0.001"],
-    ["buy", "1", "5000"],  # insufficient funds
+    ["sell", "1", "0.001", "--market"],
+    ["buy", "1", "5000", "--market"],  # insufficient funds
     ["cancel", "1"],  # not found
     ["export", "orders", "--since", "0"],
     ["export", "my-executions", "--product-id", "1", "--since", "0"],
