@@ -748,7 +748,7 @@ def _resolve_products(client: Quoine, args: argparse.Namespace) -> None:
         return
     known = [str(p.get("currency_pair_code")) for p in client.get_products()]
     known += [str(p.get("currency_pair_code")) for p in client.get_products(perpetual=True)]
-    close = difflib.get_close_matches(code.upper(), known, n=5, cutoff=0.5)
+    close = difflib.get_close_matches(code.upper(), known, n=3, cutoff=0.75)
     advice = f"close matches: {', '.join(close)}" if close else "`quoine products` lists them"
     raise UsageError(f"no product with currency pair code {code!r}; {advice}")
 

@@ -123,7 +123,8 @@ def _session(client: Quoinex, out: TextIO) -> None:
 
     _say(out, "\n6. Balances after the trade: USD paid the cost and the taker fee")
     cost = Decimal(bought["filled_quantity"]) * Decimal(str(bought.get("average_price")))
-    _show_balances(client, out, paid=f"{cost.normalize():f} for the BTC plus a {bought.get('order_fee')} fee")
+    paid = f"{cost.normalize():f} for the BTC plus a {bought.get('order_fee')} fee"
+    _show_balances(client, out, paid=paid)
 
     _say(out, f"\n7. My executions  client.get_my_executions({PRODUCT_ID})")
     for execution in client.get_my_executions(PRODUCT_ID)["models"][:5]:

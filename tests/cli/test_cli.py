@@ -20,12 +20,14 @@ import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
+from quoine import cli
 from quoine.cli import Shown, _is_since, _show, _write_csv, main
 from quoine.client import Qryptos, Quoine, Quoinex
+from quoine.exceptions import QuoineValidationError
 from quoine.sandbox import Sandbox
 from quoine.sandbox.models import User
 
@@ -143,8 +145,10 @@ def test_python_dash_m_quoine_help_lists_every_command():
         (["order-book"], "the following arguments are required: PRODUCT"),
         (["order-book", "0"], "must be a positive integer, got '0'"),
         (["order-book", "BTC/USD"], "a currency pair code such as BTCUSD, got 'BTC/USD'"),
-        (["order-book", "BTCUDS"], "no product with currency pair code 'BTCUDS'; close matches: "
-                                   "BTCUSD"),
+        (
+            ["order-book", "BTCUDS"],
+            "no product with currency pair code 'BTCUDS'; close matches: BTCUSD",
+        ),
         (["--exchange", "mtgox", "products"], "invalid choice: 'mtgox'"),
         (["products", "--timeout", "0"], "must be a positive number of seconds"),
         (["products", "--format", "xml"], "invalid choice: 'xml'"),
@@ -258,7 +262,7 @@ def test_csv_keeps_decimals_exact_and_nested_values_as_json_with_every_field_in_
     out = io.StringIO()
     rows = [
         {"id": 1, "price": Decimal("1E-8"), "executions": [{"id": 2}], "note": None},
-        {"id": 3, "price": "5", "executions": [], "note": "x,\"y\"", "extra": "kept"},
+        {"id": 3, "price": "5", "executions": [], "note": 'x,"y"', "extra": "kept"},
         {"id": 4, "late": Decimal("2.50")},
     ]
     _write_csv(iter(rows), out)
@@ -358,7 +362,8 @@ def test_order_types_and_table_output(capsys, sandbox, user):
 
 
 def test_api_errors_exit_1_with_one_line(capsys, sandbox, user):
-    status, out, err = run(capsys, "buy", "1", "1000", "--market")  # 1000 BTC: far more than 100,000 USD
+    # 1000 BTC: far more than 100,000 USD
+    status, out, err = run(capsys, "buy", "1", "1000", "--market")
     assert (status, out) == (1, "")
     assert err.startswith("quoine: error: QuoineInsufficientFunds: 422")
     assert err.count("\n") == 1
@@ -624,3 +629,308 @@ def test_the_environment_secret_is_redacted_from_usage_errors(capsys, user, argv
     status, _, err = run(capsys, *argv)  # run() checks the canary
     assert status == 2
     assert "***" in err
+
+
+# --- first hour: symbols, lookups, flags that reach the client ----------------
+
+
+@pytest.mark.parametrize("symbol", ["BTCUSD", "btcusd", "BtcUsd", "1"])
+def test_a_currency_pair_code_wherever_a_product_is_asked(capsys, sandbox, user, symbol):
+    book = run_json(capsys, "order-book", symbol)
+    assert book["sell_price_levels"] == run_json(capsys, "order-book", "1")["sell_price_levels"]
+    order = run_json(capsys, "buy", symbol, "0.01", "--price", "25000")
+    assert orders_of(sandbox, user)[order["id"]].product.id == 1
+    assert [o["id"] for o in run_json(capsys, "orders", "--product-id", symbol)] == [order["id"]]
+    assert run_json(capsys, "orders", "--product", "ETHUSD") == []
+
+
+def test_perpetual_codes_are_found_too(capsys, user):
+    book = run_json(capsys, "order-book", "p-btcusd")
+    assert book["sell_price_levels"] == run_json(capsys, "order-book", "603")["sell_price_levels"]
+
+
+def test_find_product_in_the_library(sandbox):
+    with Quoinex(api_url=sandbox.url) as client:
+        assert client.find_product(" ethjpy ")["id"] == "29"
+        assert client.find_product("P-BTCUSD")["id"] == "603"
+        assert client.find_product("BTCUDS") is None
+        with pytest.raises(QuoineValidationError, match="currency_pair_code must be a non-empty"):
+            client.find_product("")
+
+
+def test_an_unknown_symbol_lists_close_matches_or_says_where_to_look(capsys, sandbox, user):
+    status, out, err = run(capsys, "buy", "ETHUS", "1", "--price", "1900")
+    assert (status, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "quoine buy: error: no product with currency pair code 'ETHUS'; close matches: ETHUSD"
+    )
+    status, _, err = run(capsys, "executions", "DOGEEUR")
+    assert status == 2
+    assert err.endswith(
+        "no product with currency pair code 'DOGEEUR'; `quoine products` lists them\n"
+    )
+    assert orders_of(sandbox, user) == {}
+
+
+def test_show_one_order_by_id_or_by_client_order_id(capsys, sandbox, user):
+    placed = run_json(capsys, "buy", "1", "0.01", "--price", "25000", "--client-order-id", "a-1")
+    assert run_json(capsys, "order", str(placed["id"]))["id"] == placed["id"]
+    assert run_json(capsys, "order", "a-1")["id"] == placed["id"]
+    status, out, err = run(capsys, "order", "a-2")
+    assert (status, out) == (1, "")
+    assert err.startswith("quoine: error: QuoineOrderNotFound: 404")
+    cancelled = run_json(capsys, "cancel", "a-1")
+    assert (cancelled["id"], cancelled["status"]) == (placed["id"], "cancelled")
+
+
+def test_cancel_all_orders_of_a_product_or_side(capsys, sandbox, user):
+    buy = run_json(capsys, "buy", "1", "0.01", "--price", "25000")
+    sell = run_json(capsys, "sell", "1", "0.01", "--price", "35000")
+    eth = run_json(capsys, "buy", "ETHUSD", "0.1", "--price", "1500")
+    cancelled = run_json(capsys, "cancel-all", "--product-id", "BTCUSD", "--side", "sell")
+    assert [o["id"] for o in cancelled["models"]] == [sell["id"]]
+    status, out, _ = run(capsys, "cancel-all", "--format", "table")
+    assert status == 0
+    assert out.split()[:2] == ["id", "client_order_id"]
+    statuses = {oid: order.status for oid, order in orders_of(sandbox, user).items()}
+    assert statuses == {buy["id"]: "cancelled", sell["id"]: "cancelled", eth["id"]: "cancelled"}
+
+
+def test_each_order_gets_a_fresh_client_order_id(capsys, sandbox, user):
+    first = run_json(capsys, "buy", "1", "0.01", "--price", "25000")
+    second = run_json(capsys, "buy", "1", "0.01", "--price", "25000")
+    ids = {o.client_order_id for o in orders_of(sandbox, user).values()}
+    assert ids == {first["client_order_id"], second["client_order_id"]}
+    assert all(re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", i) for i in ids)
+
+
+def test_an_order_whose_answer_is_lost_says_how_to_look_it_up(capsys, sandbox, user):
+    # The exchange books the order, then the answer and every lookup are lost.
+    sandbox.faults.add("drop_after_processing", path="/orders", method="POST")
+    sandbox.faults.add("drop_before_processing", path="/orders/client:*", times=None)
+    try:
+        status, out, err = run(capsys, "buy", "1", "0.01", "--price", "25000", "--retries", "0")
+    finally:
+        sandbox.faults.clear()
+    (order,) = orders_of(sandbox, user).values()  # booked once, never sent twice
+    assert (status, out) == (1, "")
+    assert err.startswith("quoine: error: QuoineAmbiguousOrderError: ")
+    assert err.endswith(
+        f"; the order may have been placed: look it up with `quoine order "
+        f"{order.client_order_id}` before placing it again\n"
+    )
+    assert err.count("\n") == 1
+    assert run_json(capsys, "order", order.client_order_id)["id"] == order.id
+
+
+def test_a_market_order_must_be_asked_for(capsys, sandbox, user):
+    assert run(capsys, "sell", "1", "0.01")[0] == 2
+    assert run(capsys, "buy", "1", "0.01", "--type", "market_with_range")[0] == 2  # no range
+    assert orders_of(sandbox, user) == {}  # nothing sent
+    sold = run_json(capsys, "sell", "1", "0.01", "--market")
+    bought = run_json(capsys, "buy", "1", "0.01", "--type", "market")
+    orders = orders_of(sandbox, user)
+    assert [orders[o["id"]].order_type for o in (sold, bought)] == ["market", "market"]
+
+
+class Recorded(Quoinex):
+    made: ClassVar[list[dict[str, Any]]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        Recorded.made.append(kwargs)
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    Recorded.made = []
+    monkeypatch.setitem(cli.EXCHANGES, "quoinex", Recorded)
+    monkeypatch.setitem(cli.EXCHANGES, "liquid", Recorded)
+    return Recorded.made
+
+
+@pytest.mark.parametrize(
+    ("flags", "options"),
+    [
+        ([], {}),
+        (["--retries", "0"], {"max_retries": 0}),
+        (["--retries", "7"], {"max_retries": 7}),
+        (["--rate-limit", "off"], {"rate_limit": None}),
+        (["--rate-limit", "600/300"], {"rate_limit": (600, 300.0)}),
+        (["--rate-limit", "10"], {"rate_limit": (10, 300.0)}),
+        (["--timeout", "2.5"], {"timeout": 2.5}),
+    ],
+)
+@pytest.mark.parametrize("before", [True, False])
+def test_client_flags_reach_the_client(capsys, sandbox, user, recorded, flags, options, before):
+    argv = [*flags, "balances"] if before else ["balances", *flags]
+    run_json(capsys, *argv)
+    assert recorded == [{"api_url": sandbox.url, **options}]
+
+
+def test_retries_change_what_the_client_does(capsys, sandbox, user):
+    sandbox.faults.add("error_5xx", path="/accounts/balance", times=1)
+    assert run(capsys, "balances")[0] == 0  # retried once
+    sandbox.faults.add("error_5xx", path="/accounts/balance", times=1)
+    status, _, err = run(capsys, "balances", "--retries", "0")
+    assert (status, err.split(":")[:3]) == (1, ["quoine", " error", " QuoineServerError"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--format", "table", "products"],
+        ["products", "--format", "table"],
+        ["--format", "json", "products", "--format", "table"],
+    ],
+)
+def test_global_options_before_or_after_the_command(capsys, user, argv):
+    status, out, err = run(capsys, *argv)
+    assert (status, err) == (0, "")
+    assert out.split()[:2] == ["id", "currency_pair_code"]
+
+
+def test_csv_and_json_lines_for_any_list(capsys, user):
+    status, out, _ = run(capsys, "products", "--format", "csv")
+    rows = read_csv(out)
+    assert status == 0 and "\r" not in out
+    assert rows[0]["currency_pair_code"] == "BTCUSD"
+    status, out, _ = run(capsys, "--format", "jsonl", "balances")
+    assert {json.loads(line)["currency"] for line in out.splitlines()} == set(FUNDS)
+
+
+def test_format_help_lists_every_format(capsys):
+    for argv in (["--help"], ["products", "--help"], ["export", "--help"]):
+        assert main(argv) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "--format {json,table,csv,jsonl}" in text
+        assert (
+            "json, table, csv or jsonl (default: table on a terminal, else json; export: csv)"
+        ) in text
+
+
+def test_an_explicit_exchange_wins_over_the_environment(capsys, sandbox, user, monkeypatch):
+    monkeypatch.setattr(Qryptos, "API_URL", sandbox.url)
+    monkeypatch.setenv("QUOINE_API_URL", f"http://127.0.0.1:{free_port()}")  # nothing there
+    assert run_json(capsys, "--exchange", "qryptos", "products")[0]["id"] == "1"
+    assert run(capsys, "products")[0] == 1  # the environment, when no --exchange
+    assert run_json(capsys, "products", "--api-url", sandbox.url)[0]["id"] == "1"
+
+
+def test_an_empty_api_url_variable_counts_as_unset(capsys, user, recorded, monkeypatch):
+    monkeypatch.setenv("QUOINE_API_URL", "")
+    monkeypatch.setattr(Recorded, "API_URL", os.environ.get("UNUSED", "http://127.0.0.1:9"))
+    status, _, err = run(capsys, "products", "--retries", "0")
+    assert recorded == [{"api_url": None, "max_retries": 0}]  # the class's own URL, no error
+    assert (status, "api_url" in err) == (1, False)
+
+
+def test_network_errors_read_like_the_library(capsys, user):
+    url = f"http://127.0.0.1:{free_port()}"
+    status, out, err = run(capsys, "--api-url", url, "balances", "--retries", "2")
+    assert (status, out) == (1, "")
+    host = url.removeprefix("http://")
+    assert re.fullmatch(
+        rf"quoine: error: QuoineConnectionError: {host}: connection refused; "
+        r"3 attempts in \d+\.\d s\n",
+        err,
+    )
+    assert "Max retries exceeded" not in err and "NewConnectionError" not in err
+
+
+def test_timeouts_are_rounded(capsys, sandbox, user):
+    sandbox.faults.add("hang", path="/accounts/balance", delay=3)
+    status, out, err = run(capsys, "balances", "--timeout", "0.123456789", "--retries", "0")
+    assert (status, out) == (1, "")
+    host = sandbox.url.removeprefix("http://")
+    assert re.fullmatch(
+        rf"quoine: error: QuoineTimeoutError: {host}: no answer within the read timeout "
+        r"\(0\.123 s\); 1 attempt in \d+\.\d s\n",
+        err,
+    ), err
+
+
+def test_export_since_is_optional(capsys, user):
+    argv = ("export", "executions", "--product-id", str(EXEC_PRODUCT), "--format", "jsonl")
+    status, out, _ = run(capsys, *argv)
+    assert status == 0
+    assert len(out.splitlines()) == EXEC_COUNT
+    assert json.loads(out.splitlines()[0])["created_at"] == EXEC_START
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("export_format", ["csv", "jsonl"])
+def test_export_rows_are_whole_after_a_signal(
+    capsys, user, monkeypatch, tmp_path, export_format, signum
+):
+    """A signal mid-export (here after 1500 rows): the file holds 1500 whole rows."""
+    walk = Quoine.iter_executions_since_time
+
+    def interrupted_walk(self: Quoine, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for count, row in enumerate(walk(self, *args, **kwargs), start=1):
+            yield row
+            if count == 1500:
+                os.kill(os.getpid(), signum)
+
+    monkeypatch.setattr(Quoine, "iter_executions_since_time", interrupted_walk)
+    target = tmp_path / f"out.{export_format}"
+    argv = ("export", "executions", "--product-id", str(EXEC_PRODUCT), "--format", export_format)
+    status, out, err = run(capsys, *argv, "-o", str(target))
+    assert (status, out) == ((143, "") if signum == signal.SIGTERM else (130, ""))
+    assert err == ("quoine: terminated\n" if signum == signal.SIGTERM else "quoine: interrupted\n")
+    text = target.read_text(encoding="utf-8")
+    rows = (
+        [json.loads(line) for line in text.splitlines()]
+        if export_format == "jsonl"
+        else read_csv(text)
+    )
+    assert len(rows) == 1500
+    assert rows[-1]["timestamp"] and int(rows[-1]["created_at"]) == EXEC_START + 149
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
+
+
+def pty_run(argv: list[str], stdout: Any) -> tuple[int, bytes]:
+    """Run ``python -m quoine argv`` with stderr on a real terminal; stdout to a file or it too."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quoine", *argv],
+        stdout=slave if stdout is None else stdout,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: every writer closed the terminal
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    status = proc.wait(timeout=60)
+    os.close(master)
+    return status, terminal
+
+
+def test_progress_line_on_a_real_terminal(user, tmp_path):
+    argv = ["export", "executions", "--product-id", str(EXEC_PRODUCT), "--format", "jsonl"]
+    with open(tmp_path / "out.jsonl", "wb") as out:
+        status, terminal = pty_run(argv, out)
+    assert status == 0
+    assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == EXEC_COUNT
+    text = terminal.decode()  # the terminal writes each \n as \r\n
+    assert text.startswith("\rexported 100 executions\rexported 200 executions\r")
+    assert text.endswith(f"\rexported {EXEC_COUNT} executions\r\n")
+    assert text.count("\rexported") == EXEC_COUNT // 100 + 1
+
+
+def test_a_table_on_a_real_terminal(user):
+    status, terminal = pty_run(["products"], None)
+    assert status == 0
+    lines = terminal.decode().splitlines()
+    assert lines[0].split()[:2] == ["id", "currency_pair_code"]
+    assert re.search(r"^ 1  BTCUSD ", terminal.decode(), re.MULTILINE)
