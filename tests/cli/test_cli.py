@@ -934,3 +934,97 @@ def test_a_table_on_a_real_terminal(user):
     lines = terminal.decode().splitlines()
     assert lines[0].split()[:2] == ["id", "currency_pair_code"]
     assert re.search(r"^ 1  BTCUSD ", terminal.decode(), re.MULTILINE)
+
+
+# --- the sandbox from a shell and in a notebook --------------------------------
+
+
+def test_sandbox_help_shows_its_defaults(capsys):
+    assert main(["sandbox", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for shown in (
+        "--port PORT TCP port; 0 picks a free one (default: 8765)",
+        "--host HOST interface to bind (default: 127.0.0.1)",
+        "--token-id TOKEN_ID the demo user's API token id (default: sandbox-demo)",
+        "--secret SECRET the demo user's secret (default: random)",
+        "--seed-executions N add N public executions of BTCUSD (product 1)",
+    ):
+        assert shown in text
+
+
+def test_sandbox_prints_export_lines_and_seeds_executions(capsys, monkeypatch):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quoine", "sandbox", "--port", "0", "--secret", "s'cret$x",
+         "--seed-executions", "50"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        printed = [proc.stdout.readline() for _ in range(7)]
+        exports = printed[4:]
+        assert printed[3] == "# for quoine and Quoinex(api_url=...) in another shell:\n"
+        # What a shell makes of the pasted lines.
+        shell = subprocess.run(
+            ["sh", "-c", "".join(exports) + 'printf "%s|%s|%s" "$QUOINE_API_URL" '
+             '"$QUOINE_API_TOKEN_ID" "$QUOINE_API_SECRET"'],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+        url, token, secret = shell.stdout.split("|")
+        assert printed[0] == f"listening on {url}\n"
+        assert (token, secret) == ("sandbox-demo", "s'cret$x")
+        for name, value in zip(("URL", "TOKEN_ID", "SECRET"), (url, token, secret)):
+            monkeypatch.setenv(f"QUOINE_API_{name}", value)
+        executions = json.loads(main_out(capsys, "executions", "BTCUSD", "--limit", "100"))
+        assert len(executions) == 50
+        assert json.loads(main_out(capsys, "balances"))[0]["currency"] == "USD"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def main_out(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_sandbox_rejects_a_negative_seed_count(capsys):
+    assert main(["sandbox", "--seed-executions", "-1", "--port", "0"]) == 2
+    assert "--seed-executions must be 0 or more, got -1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "error",
+    [BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), TimeoutError()],
+)
+def test_a_client_that_goes_away_mid_answer_prints_no_traceback(capsys, error):
+    with Sandbox() as sb:
+        server = sb._server
+        assert server is not None
+        try:
+            raise error
+        except OSError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a bug in the sandbox")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a bug in the sandbox" in capsys.readouterr().err  # still reported
+
+
+def test_sandbox_repr_shows_the_url_and_token_id_never_the_secret():
+    sandbox = Sandbox(secret=CANARY)
+    assert repr(sandbox) == "Sandbox(stopped, token_id='sandbox-demo', secret='***')"
+    with sandbox:
+        assert (
+            repr(sandbox) == f"Sandbox(url={sandbox.url!r}, token_id='sandbox-demo', secret='***')"
+        )
