@@ -626,9 +626,9 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name; defaults to ``sys.argv[1:]``.
 
     Returns:
-        The exit status: 0 success, 1 API or network error, 2 usage error or
-        nothing sent (missing credentials), 130 interrupted (SIGINT), 143
-        terminated (SIGTERM).
+        The exit status (0 success, 1 API or network error, 2 usage error or
+        nothing sent, such as missing credentials, 130 interrupted by SIGINT,
+        143 terminated by SIGTERM).
     """
     argv = sys.argv[1:] if argv is None else argv
     secrets = _secrets(argv)
