@@ -32,18 +32,45 @@ PYTHON = {
     **{
         name: ("py:exception", "library/exceptions.html#$")
         for name in (
-            "Exception", "BaseException", "ValueError", "TypeError", "KeyError",
-            "OSError", "ImportError", "RuntimeError", "MemoryError", "RecursionError",
-            "KeyboardInterrupt", "TimeoutError", "ConnectionError", "BrokenPipeError",
-            "UnicodeEncodeError", "NotImplementedError", "OverflowError",
+            "Exception",
+            "BaseException",
+            "ValueError",
+            "TypeError",
+            "KeyError",
+            "OSError",
+            "ImportError",
+            "RuntimeError",
+            "MemoryError",
+            "RecursionError",
+            "KeyboardInterrupt",
+            "TimeoutError",
+            "ConnectionError",
+            "BrokenPipeError",
+            "UnicodeEncodeError",
+            "NotImplementedError",
+            "OverflowError",
         )
-    },  # fmt: skip
+    },
     # modules
     **{
         name: ("py:module", f"library/{name}.html#module-{name}")
-        for name in ("decimal", "datetime", "json", "logging", "threading", "time", "tracemalloc",
-                     "timeit", "typing", "numbers", "operator", "uuid", "signal", "argparse")
-    },  # fmt: skip
+        for name in (
+            "decimal",
+            "datetime",
+            "json",
+            "logging",
+            "threading",
+            "time",
+            "tracemalloc",
+            "timeit",
+            "typing",
+            "numbers",
+            "operator",
+            "uuid",
+            "signal",
+            "argparse",
+        )
+    },
     "decimal.Decimal": ("py:class", "library/decimal.html#$"),
     "decimal.Decimal.quantize": ("py:method", "library/decimal.html#$"),
     "decimal.InvalidOperation": ("py:class", "library/decimal.html#$"),
@@ -97,10 +124,16 @@ REQUESTS = {
     **{
         f"requests.exceptions.{name}": ("py:exception", "api/#$")
         for name in (
-            "RequestException", "ConnectionError", "Timeout", "SSLError", "HTTPError",
-            "ConnectTimeout", "ReadTimeout", "InvalidHeader",
+            "RequestException",
+            "ConnectionError",
+            "Timeout",
+            "SSLError",
+            "HTTPError",
+            "ConnectTimeout",
+            "ReadTimeout",
+            "InvalidHeader",
         )
-    },  # fmt: skip
+    },
 }
 
 DATEUTIL = {
@@ -126,9 +159,7 @@ def write(path: Path, project: str, version: str, objects: dict[str, tuple[str, 
         f"# Version: {version}\n"
         "# The remainder of this file is compressed using zlib.\n"
     )
-    lines = "".join(
-        f"{name} {role} 1 {uri} -\n" for name, (role, uri) in sorted(objects.items())
-    )
+    lines = "".join(f"{name} {role} 1 {uri} -\n" for name, (role, uri) in sorted(objects.items()))
     path.write_bytes(header.encode() + zlib.compress(lines.encode()))
 
 
