@@ -50,14 +50,14 @@ __all__ = [
     "TradePage",
 ]
 
-#: An id: an integer, or a string of digits in some Liquid answers.
+#: An id, an integer or a string of digits (in some Liquid answers).
 Id = Union[int, str]
-#: A decimal amount: usually a string such as ``"0.01"``; a JSON number is
+#: A decimal amount, usually a string such as ``"0.01"``; a JSON number is
 #: decoded as :class:`~decimal.Decimal`, or ``int`` without a fraction.
 Amount = Union[str, Decimal, int]
-#: A time: integer unix seconds, or a string (or number) with a fraction.
+#: A time, integer unix seconds or a string (or number) with a fraction.
 Timestamp = Union[int, str, Decimal]
-#: One level of an order book: ``[price, quantity]``.
+#: One level of an order book, ``[price, quantity]``.
 PriceLevel = list[Amount]
 
 
