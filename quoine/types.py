@@ -25,7 +25,7 @@ Example:
         def describe(order: Order) -> str:
             return f"{order['side']} {order['quantity']} at {order['price']}"
 
-        describe(client.create_limit_buy(1, "0.01", "500"))
+        describe(client.create_limit_buy(1, "0.01", "25000"))
 """
 
 from decimal import Decimal
