@@ -1028,3 +1028,41 @@ def test_sandbox_repr_shows_the_url_and_token_id_never_the_secret():
         assert (
             repr(sandbox) == f"Sandbox(url={sandbox.url!r}, token_id='sandbox-demo', secret='***')"
         )
+
+
+def test_main_from_another_thread_leaves_signals_alone(capsys, user):
+    import threading
+
+    results: list[int] = []
+    worker = threading.Thread(target=lambda: results.append(main(["products", "--format", "csv"])))
+    worker.start()
+    worker.join(timeout=60)
+    assert results == [0]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_transport_error_of_an_unknown_kind_keeps_the_library_message(capsys, user, monkeypatch):
+    from quoine.exceptions import QuoineConnectionError
+
+    def broken(self: Quoine) -> None:
+        error = QuoineConnectionError("the proxy said no (took 1.23456789 s)", sent=False)
+        error.attempts = 2
+        raise error
+
+    monkeypatch.setattr(Quoine, "get_account_balances", broken)
+    status, out, err = run(capsys, "balances")
+    assert (status, out) == (1, "")
+    assert re.fullmatch(
+        r"quoine: error: QuoineConnectionError: 127\.0\.0\.1:\d+: the proxy said no "
+        r"\(took 1\.23 s\); 2 attempts in \d+\.\d s\n",
+        err,
+    )
+
+
+def test_a_bug_is_not_turned_into_an_exit_status(user, monkeypatch):
+    def bug(self: Quoine) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Quoine, "get_account_balances", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["balances"])

@@ -92,6 +92,8 @@ def test_nested_objects_become_dotted_columns_and_odd_values_stay():
     assert frame["settings.fee"].tolist() == [0.3, 0.1]
     assert frame["note"].tolist() == ["1", "n/a"]
     assert frame["flag"].tolist() == [True, False]
+    fractional = to_frame([{"trade_id": "1.5"}, {"trade_id": "2"}])
+    assert fractional["trade_id"].tolist() == ["1.5", "2"]  # not whole numbers: kept
 
 
 def test_nothing_gives_an_empty_frame():
