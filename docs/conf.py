@@ -44,9 +44,10 @@ autodoc_default_options = {}
 autodoc_type_aliases = {"Timeout": "quoine.client.Timeout"}
 
 # Headings read "Quoinex.create_limit_buy", the class users hold, without the
-# module path; the sidebar lists just the method name.
+# module path. The pages' section titles already name each method, so the
+# sidebar lists those, not the object entries a second time.
 add_module_names = False
-toc_object_entries_show_parents = "hide"
+toc_object_entries = False
 
 templates_path = []
 exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
