@@ -42,8 +42,13 @@ class _DefaultsHelp(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be 0 or a positive integer, got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quoine.sandbox",
         description="Local Quoine/Liquid API v2 sandbox exchange.",
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the market maker's book")
     parser.add_argument(
         "--seed-executions",
-        type=int,
+        type=_count,
         default=0,
         metavar="N",
         help="add N public executions of BTCUSD (product 1), 10 a second up to now",
@@ -81,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="P",
         help="fail each request with probability P (random kind, seeded by --seed)",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+    parser = _parser()
     args = parser.parse_args(argv)
     sandbox = Sandbox(
         args.host,
@@ -101,8 +112,6 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--fault {spec!r}: {exc}")
     if args.random_faults > 0:
         sandbox.faults.add_random(args.random_faults, seed=args.seed)
-    if args.seed_executions < 0:
-        parser.error(f"--seed-executions must be 0 or more, got {args.seed_executions}")
     if args.seed_executions:
         sandbox.exchange.seed_executions(1, args.seed_executions, seed=args.seed)
     stop = threading.Event()

@@ -998,7 +998,7 @@ def main_out(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def test_sandbox_rejects_a_negative_seed_count(capsys):
     assert main(["sandbox", "--seed-executions", "-1", "--port", "0"]) == 2
-    assert "--seed-executions must be 0 or more, got -1" in capsys.readouterr().err
+    assert "--seed-executions: must be 0 or a positive integer, got '-1'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
