@@ -495,7 +495,8 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
         type=_rate_limit,
         default=default(False),
         metavar="CALLS/SECONDS",
-        help="client-side rate limit, or off (default 300/300, the API's limit per token)",
+        help="client-side rate limit, or off (default: the exchange's limit per token, "
+        "300/300; Liquid 600/300)",
     )
     group.add_argument(
         "--format",
