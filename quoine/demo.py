@@ -58,8 +58,9 @@ def run_demo(out: TextIO | None = None, *, api_url: str | None = None) -> int:
             _session(client, out)
     _say(
         out,
-        "\nSandbox stopped. On the real exchange the same calls work on\n"
-        "Liquid(token_id, secret) from quoine.client (api.liquid.com, no api_url needed).",
+        "\nSandbox stopped. The same calls work on Liquid(token_id, secret) from\n"
+        "quoine.client: its host, api.liquid.com, needs no api_url (Liquid closed in\n"
+        "2022; for another server of the same API, pass api_url=...).",
     )
     return 0
 

@@ -31,7 +31,8 @@ def test_demo_narrates_a_session():
         "USD  99699.1  (paid 300 for the BTC plus a 0.9 fee)",
         "buy  0.01 @",
         "Sandbox stopped.",
-        "Liquid(token_id, secret) from quoine.client (api.liquid.com, no api_url needed)",
+        "work on Liquid(token_id, secret) from\nquoine.client: its host, api.liquid.com, "
+        "needs no api_url",
     ):
         assert expected in text, expected
     assert "secret='***'" in text
