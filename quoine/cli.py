@@ -774,7 +774,8 @@ def _sigterm_raises() -> Iterator[None]:
 def _describe(exc: BaseException, args: argparse.Namespace, secrets: set[str]) -> str:
     """One line about an error; a network failure in the library's words, not urllib3's."""
     if not isinstance(exc, QuoineTransportError):
-        return _one_line(exc, secrets)
+        kind = f"{type(exc).__name__}: " if isinstance(exc, QuoineError) else ""
+        return kind + _one_line(exc, secrets)
     text = str(exc)
     reason = next((meaning for marker, meaning in _REASONS if marker in text), None)
     if reason is None:

@@ -669,7 +669,7 @@ class OrdersMixin(EndpointMixin):
         cancelled (an earlier attempt did it); see :doc:`/reliability`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 
@@ -701,7 +701,7 @@ class OrdersMixin(EndpointMixin):
         Retried and settled like :meth:`cancel_order`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 

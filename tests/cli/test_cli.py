@@ -339,7 +339,7 @@ def test_place_list_and_cancel_orders(capsys, sandbox, user):
 
     status, out, err = run(capsys, "cancel", str(buy["id"]))
     assert (status, out) == (1, "")
-    assert err == "quoine: error: QuoineOrderNotFound: 404 Not Found: Order not found\n"
+    assert err == "quoine: error: QuoineOrderNotFoundError: 404 Not Found: Order not found\n"
 
 
 def test_order_types_and_table_output(capsys, sandbox, user):
@@ -365,7 +365,7 @@ def test_api_errors_exit_1_with_one_line(capsys, sandbox, user):
     # 1000 BTC: far more than 100,000 USD
     status, out, err = run(capsys, "buy", "1", "1000", "--market")
     assert (status, out) == (1, "")
-    assert err.startswith("quoine: error: QuoineInsufficientFunds: 422")
+    assert err.startswith("quoine: error: QuoineInsufficientFundsError: 422")
     assert err.count("\n") == 1
     assert orders_of(sandbox, user) == {}
 
@@ -678,7 +678,7 @@ def test_show_one_order_by_id_or_by_client_order_id(capsys, sandbox, user):
     assert run_json(capsys, "order", "a-1")["id"] == placed["id"]
     status, out, err = run(capsys, "order", "a-2")
     assert (status, out) == (1, "")
-    assert err.startswith("quoine: error: QuoineOrderNotFound: 404")
+    assert err.startswith("quoine: error: QuoineOrderNotFoundError: 404")
     cancelled = run_json(capsys, "cancel", "a-1")
     assert (cancelled["id"], cancelled["status"]) == (placed["id"], "cancelled")
 
