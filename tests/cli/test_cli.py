@@ -1066,3 +1066,25 @@ def test_a_bug_is_not_turned_into_an_exit_status(user, monkeypatch):
     monkeypatch.setattr(Quoine, "get_account_balances", bug)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["balances"])
+
+
+def test_an_order_interrupted_in_flight_says_how_to_look_it_up(capsys, user, monkeypatch):
+    def interrupted(self: Quoine, *args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Quoine, "create_order", interrupted)
+    status, out, err = run(
+        capsys, "sell", "1", "0.01", "--price", "35000", "--client-order-id", "x-9"
+    )
+    assert (status, out) == (130, "")
+    assert err == (
+        "quoine: interrupted; the order may have been placed: look it up with "
+        "`quoine order x-9` before placing it again\n"
+    )
+
+
+def test_an_order_the_api_refused_gets_no_lookup_hint(capsys, user):
+    status, _, err = run(capsys, "buy", "1", "1000", "--market")
+    assert status == 1
+    assert err.startswith("quoine: error: QuoineInsufficientFundsError: 422")
+    assert "look it up" not in err
