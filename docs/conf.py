@@ -4,6 +4,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.abspath(".."))
+sys.path.insert(0, os.path.abspath("_ext"))
 
 from quoine._version import __version__
 
@@ -18,15 +19,17 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "sphinx.ext.intersphinx",
+    "answer_types",
 ]
 
 # Every cross-reference must resolve (build with -n). The inventories of the
 # projects we link to ship in _inventories/ (make_inventories.py writes them),
 # so the build needs no network.
 nitpicky = True
-# A private sentinel in one signature (the "not given" default of rate_limit=);
-# the parameter's text says what the default is.
-nitpick_ignore = [("py:class", "_Default")]
+# Private names (a leading underscore) are not documented on purpose: the
+# "not given" sentinel of rate_limit=, nested shapes of the answer types. The
+# text around them says what they are.
+nitpick_ignore_regex = [("py:class", r"(quoine\.[\w.]+\.)?_[A-Za-z]\w*")]
 intersphinx_mapping = {
     "python": ("https://docs.python.org/3", "_inventories/python.inv"),
     "requests": ("https://requests.readthedocs.io/en/latest", "_inventories/requests.inv"),

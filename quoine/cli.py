@@ -252,6 +252,7 @@ def _export_rows(client: Quoine, args: argparse.Namespace) -> Iterator[Mapping[s
     since = 0 if args.since is None else args.since
     if args.kind == "executions":  # oldest first, from --since
         return client.iter_executions_since_time(args.product_id, since)
+    rows: Iterator[Mapping[str, Any]]
     if args.kind == "my-executions":
         rows = client.iter_my_executions(args.product_id)
     elif args.kind == "orders":
