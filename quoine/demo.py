@@ -106,10 +106,12 @@ def _session(client: Quoinex, out: TextIO) -> None:
     _say(out, f"\n4. Market buy 0.01 BTC  client.create_market_buy({PRODUCT_ID}, '0.01')")
     bought = client.create_market_buy(PRODUCT_ID, "0.01")
     bought = client.get_order(bought["id"])
+    cost = _cost(bought)
+    average = f"{(cost / Decimal(str(bought['filled_quantity']))).normalize():f}" if cost else "?"
     _say(
         out,
         f"   order {bought['id']} {bought['status']}: {bought['filled_quantity']} BTC"
-        f" at an average {bought.get('average_price')} USD, fee {bought.get('order_fee')} USD",
+        f" at an average {average} USD, fee {bought.get('order_fee')} USD",
     )
 
     price = (best_ask * Decimal("1.2")).quantize(Decimal("0.01"))
@@ -123,7 +125,6 @@ def _session(client: Quoinex, out: TextIO) -> None:
     _say(out, f"   client.cancel_order({order['id']}) -> {cancelled['status']}")
 
     _say(out, "\n6. Balances after the trade: USD paid the cost and the taker fee")
-    cost = Decimal(bought["filled_quantity"]) * Decimal(str(bought.get("average_price")))
     paid = f"{cost.normalize():f} for the BTC plus a {bought.get('order_fee')} fee"
     _show_balances(client, out, paid=paid)
 
@@ -134,6 +135,20 @@ def _session(client: Quoinex, out: TextIO) -> None:
             f"   {execution['my_side']:<4} {execution['quantity']} @ {execution['price']}"
             f"  (id {execution['id']})",
         )
+
+
+def _cost(order: Any) -> Decimal:
+    """What the order's fills cost in the quoted currency, fees aside.
+
+    From its executions: ``average_price`` is missing from answers of the
+    2016-era API.
+    """
+    fills = order.get("executions") or []
+    if fills:
+        return sum(
+            (Decimal(str(f["quantity"])) * Decimal(str(f["price"])) for f in fills), Decimal(0)
+        )
+    return Decimal(str(order["filled_quantity"])) * Decimal(str(order.get("average_price") or 0))
 
 
 def _show_balances(client: Quoinex, out: TextIO, *, paid: str | None = None) -> None:

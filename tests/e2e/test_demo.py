@@ -25,7 +25,7 @@ def test_demo_narrates_a_session():
         "ask ",
         "bid ",
         "Market buy 0.01 BTC",
-        " filled: 0.01 BTC at an average 30000.0 USD, fee 0.9 USD",
+        " filled: 0.01 BTC at an average 30000 USD, fee 0.9 USD",
         "BTC reserved while it is live: 0.005",
         "-> cancelled",
         "USD  99699.1  (paid 300 for the BTC plus a 0.9 fee)",
