@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -113,6 +114,12 @@ class SandboxServer(ThreadingHTTPServer):
             else:
                 self._conns.discard(conn)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client went away mid-answer; report anything else."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         """Shut down every open keep-alive connection."""
         with self._conns_lock:
@@ -187,6 +194,11 @@ class Sandbox:
         self.secret: str = self.app.secret
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        # The secret is never shown: a notebook displays and saves reprs.
+        where = f"url={self.url!r}" if self._server is not None else "stopped"
+        return f"Sandbox({where}, token_id={self.token_id!r}, secret='***')"
 
     @property
     def faults(self) -> FaultInjector:
