@@ -31,7 +31,8 @@ Fault injection (``sb.faults`` / ``app.faults``, a
 from __future__ import annotations
 
 from .app import SandboxApp, make_app
-from .exchange import DEMO_BALANCES, DEMO_TOKEN_ID, Exchange
+from .config import DEMO_TOKEN_ID, SandboxConfig
+from .exchange import DEMO_BALANCES, Exchange
 from .faults import FAULT_KINDS, FaultInjector
 from .models import ApiError
 from .server import Sandbox
@@ -45,5 +46,6 @@ __all__ = [
     "FaultInjector",
     "Sandbox",
     "SandboxApp",
+    "SandboxConfig",
     "make_app",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "Trade",
     "User",
     "fmt",
-    "parse_decimal",
 ]
 
 D0 = Decimal(0)
@@ -70,32 +69,6 @@ def fmt(value: Decimal | None) -> str | None:
     if text == "-0.0":
         return "0.0"
     return text
-
-
-def parse_decimal(value: Any, field: str, *, positive: bool = True) -> Decimal:
-    """Parse a decimal sent as a JSON string or number.
-
-    Args:
-        value: The raw value.
-        field: Field name used in the error.
-        positive: Require a value strictly greater than zero.
-
-    Returns:
-        The decimal.
-
-    Raises:
-        ApiError: ``{"errors": {field: ["must_be_positive"]}}`` when the value
-            is missing, not a finite number, or not positive.
-    """
-    if value is None or isinstance(value, bool):
-        raise ApiError.field(field, "must_be_positive")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ApiError.field(field, "must_be_positive") from None
-    if not number.is_finite() or (positive and number <= 0) or number < 0:
-        raise ApiError.field(field, "must_be_positive")
-    return number
 
 
 class Currency:
