@@ -12,6 +12,7 @@ held (``int(Decimal("1e500000"))`` runs for seconds; here it is refused at once)
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
@@ -39,6 +40,9 @@ MAX_INT = 2**62
 """Largest integer accepted (ids, limits, pages, timestamps, nonces)."""
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _text(value: Any) -> str | None:
     """The number's text, or None when the JSON type cannot be a number."""
     if isinstance(value, bool) or value is None:
@@ -49,7 +53,9 @@ def _text(value: Any) -> str | None:
         text = value.strip()
     else:
         return None
-    return text if 0 < len(text) <= MAX_CHARS else None
+    if len(text) > MAX_CHARS or not _NUMBER.fullmatch(text):
+        return None  # also refuses "NaN", "Infinity", "1_000" and non-ASCII digits
+    return text
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -120,7 +126,7 @@ def parse_int(value: Any, field: str, *, code: str = "is_invalid") -> int:
     if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_INT:
         return int(value)
     text = _text(value) if not isinstance(value, float) else None
-    if text is not None and text.lstrip("+-").isdigit() and text.isascii():
+    if text is not None and text.lstrip("+-").isdigit():
         number = int(text)
         if abs(number) <= MAX_INT:
             return number
