@@ -204,8 +204,8 @@ def test_stop_loss_over_http_answers_200(api, other, sandbox):
               stop_loss=str(bid - 1))  # fmt: skip
     with sandbox.exchange.lock:
         sandbox.exchange.deposit(sandbox.exchange.tokens[other.token_id], "BTC", D(100000))
-    resp = other.request("POST", "/orders", {"order": {"order_type": "market", "product_id": 1,
-                                                       "side": "sell", "quantity": "5000"}})  # fmt: skip
+    sell = {"order_type": "market", "product_id": 1, "side": "sell", "quantity": "5000"}
+    resp = other.request("POST", "/orders", {"order": sell})
     assert resp.status_code == 200, resp.text
     trades = api.get("/trades?status=open")["models"]
     assert len(trades) == 1  # the stop loss could not close it: nothing to buy from
