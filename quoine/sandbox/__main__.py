@@ -8,11 +8,11 @@ import sys
 import threading
 from typing import Any
 
-from .exchange import DEMO_TOKEN_ID
+from .config import DEMO_TOKEN_ID, DIALECTS, SandboxConfig
 from .faults import FAULT_KINDS
 from .server import Sandbox
 
-__all__ = ["main", "parse_fault"]
+__all__ = ["config_from", "main", "parse_fault"]
 
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
@@ -32,8 +32,7 @@ def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
     return kind, options
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quoine.sandbox",
         description="Local Quoine/Liquid API v2 sandbox exchange.",
@@ -61,17 +60,36 @@ def main(argv: list[str] | None = None) -> int:
         metavar="P",
         help="fail each request with probability P (random kind, seeded by --seed)",
     )
-    args = parser.parse_args(argv)
-    sandbox = Sandbox(
-        args.host,
-        args.port,
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read any JSON body, with or without Content-Type, flat and nested merged",
+    )
+    parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help="API era of answers")
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The :class:`SandboxConfig` of parsed command-line arguments."""
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
         token_id=args.token_id,
         secret=args.secret,
         rate_limit=not args.no_rate_limit,
         seed=args.seed,
         fault_seed=args.seed,
         strict_nonce=not args.lenient_nonce,
+        strict=not args.lenient,
+        dialect=args.dialect,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    sandbox = Sandbox(config=config_from(args))
     for spec in args.fault:
         try:
             kind, options = parse_fault(spec)

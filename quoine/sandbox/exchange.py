@@ -408,4 +408,5 @@ class Exchange:
         """
         with self.transaction():
             rng = random.Random(seed) if seed is not None else self.rng
-            return seed_executions(self, self.product(product_id), count, start, per_second, rng)
+            product = self.product(product_id)
+            return seed_executions(self.next_id, self.now(), product, count, start, per_second, rng)

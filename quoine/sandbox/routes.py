@@ -454,12 +454,6 @@ def list_trades(req: Request) -> Any:
     return req.page(rows, lambda d: d)
 
 
-@route("GET", "/trades/{id}")
-def get_trade(req: Request) -> Any:
-    """GET /trades/{id}."""
-    return _find_trade(req).to_json()
-
-
 @route("PUT", "/trades/{id}/close", wrap="trade")
 def close_trade(req: Request) -> Any:
     """PUT /trades/{id}/close (optional ``closed_quantity``)."""
@@ -562,21 +556,6 @@ def create_crypto_withdrawal(req: Request) -> Any:
 def create_withdrawal(req: Request) -> Any:
     """POST /withdrawals (fiat, needs a bank_account_id)."""
     return req.ex.funding.create_withdrawal(req.user, req.fields(), False).to_json()
-
-
-def get_record(kind: str) -> Callable[[Request], Any]:
-    """Build a GET-one handler for a funding record kind."""
-
-    def handler(req: Request) -> Any:
-        req.ex.funding.advance()
-        return req.ex.funding.get(kind, req.user, req.params["id"]).to_json()
-
-    handler.__doc__ = f"GET one {kind}."
-    return handler
-
-
-route("GET", "/crypto_withdrawals/{id}")(get_record("crypto_withdrawal"))
-route("GET", "/withdrawals/{id}")(get_record("withdrawal"))
 
 
 def cancel_record(kind: str) -> Callable[[Request], Any]:
