@@ -71,6 +71,8 @@ class SandboxConfig:
             TypeError: An unknown option.
             ValueError: A bad ``dialect``.
         """
+        if config is not None and not options:
+            return config
         return dataclasses.replace(config or cls(), **options)
 
     def rate_window(self) -> tuple[int, float] | None:
