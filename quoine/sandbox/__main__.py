@@ -8,11 +8,14 @@ import sys
 import threading
 from typing import Any
 
-from .config import DEMO_TOKEN_ID, DIALECTS, SandboxConfig
+from .config import DEMO_TOKEN_ID, SandboxConfig
 from .faults import FAULT_KINDS
+from .models import DIALECTS
 from .server import Sandbox
 
 __all__ = ["config_from", "main", "parse_fault"]
+
+DIALECT_HELP = "answer shapes of the Liquid-era docs (default) or of the 2016 Quoinex/Qryptos docs"
 
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
@@ -65,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read any JSON body, with or without Content-Type, flat and nested merged",
     )
-    parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help="API era of answers")
+    parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help=DIALECT_HELP)
     return parser
 
 

@@ -24,7 +24,7 @@ from ._jwt import JWTError, decode_hs256, peek_payload
 from .config import SandboxConfig
 from .exchange import Exchange
 from .faults import FaultInjector, Fired
-from .models import ApiError
+from .models import ApiError, dumps
 from .numbers import parse_id
 from .routing import Request, Route, Router
 
@@ -271,7 +271,7 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 
 def _json(status: int, payload: Any) -> Answer:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
+    body = dumps(payload)
     return status, [("Content-Type", "application/json; charset=utf-8")], body.encode()
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Union
 
+from .models import DIALECTS
+
 __all__ = ["DEMO_TOKEN_ID", "DIALECTS", "RateLimit", "SandboxConfig"]
 
 DEMO_TOKEN_ID = "sandbox-demo"
-DIALECTS = ("liquid", "quoine")
 RateLimit = Union[bool, int, tuple[int, float], None]
 
 
@@ -39,7 +40,9 @@ class SandboxConfig:
             body sent without ``Content-Type: application/json`` is not read,
             and a body nesting its fields under another resource's key is a
             400. False reads any JSON body, flat and nested fields merged.
-        dialect: API era of the answers: ``"liquid"`` (default) or ``"quoine"``.
+        dialect: ``"liquid"`` (default) answers in the shapes of the Liquid-era
+            documentation, ``"quoine"`` in those of the 2016 Quoinex/Qryptos
+            one (integer product ids, decimals as strings...).
         book_depth: Price levels per side the market maker keeps.
         withdrawal_step_seconds: Time a withdrawal spends in ``pending`` and
             then in ``processing`` before it is ``processed``.

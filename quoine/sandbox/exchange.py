@@ -66,6 +66,8 @@ class Exchange:
 
     def __init__(self, config: SandboxConfig | None = None, **options: Any) -> None:
         self.config = config = SandboxConfig.build(config, **options)
+        #: Which era's answer shapes to render (see :data:`~.models.DIALECTS`).
+        self.dialect = config.dialect
         clock, seed, book_depth = config.clock, config.seed, config.book_depth
         withdrawal_step_seconds = config.withdrawal_step_seconds
         self.lock = threading.RLock()

@@ -26,7 +26,7 @@ __all__ = [
 LEVERAGE_LEVELS = (1, 2, 4, 5, 10, 25, 50, 100)
 ORDER_TYPES = ("limit", "market", "market_with_range", "limit_post_only", "stop", "trailing_stop")
 _PRICED = ("limit", "limit_post_only", "stop")
-_DIRECTIONS = ("one_direction", "two_direction", "netout")
+_DIRECTIONS = ("one_direction", "two_direction", "netout", "net_out")
 Fields = dict[str, Any]
 NextId = Callable[[str, int], int]
 

@@ -13,7 +13,7 @@ import random
 from decimal import Decimal
 from typing import Any, Callable
 
-from .models import D0, ApiError, Product, Trade, User, fmt
+from .models import D0, ApiError, Product, Trade, fmt, num
 from .numbers import decimal_or_none, parse_decimal, parse_id, parse_signed, parse_timestamp
 from .routing import ROUTES, Request, route
 
@@ -25,14 +25,19 @@ __all__ = ["LEVERAGES", "ROUTES"]
 def products(req: Request) -> Any:
     """GET /products (``perpetual=1`` lists perpetuals only)."""
     perpetual = req.flag("perpetual")
-    now = req.ex.now()
-    return [p.to_json(now) for p in req.ex.products.values() if p.perpetual == perpetual]
+    chosen = [p for p in req.ex.products.values() if p.perpetual == perpetual]
+    return [_product_json(req, p) for p in chosen]
+
+
+def _product_json(req: Request, prod: Product) -> dict[str, Any]:
+    ex = req.ex
+    return prod.to_json(ex.now(), ex.currencies[prod.quote], ex.dialect)
 
 
 @route("GET", "/products/{id}", private=False)
 def product(req: Request) -> Any:
     """GET /products/{id}."""
-    return req.ex.product(req.params["id"]).to_json(req.ex.now())
+    return _product_json(req, req.ex.product(req.params["id"]))
 
 
 @route("GET", "/products/{id}/price_levels", private=False)
@@ -43,7 +48,6 @@ def price_levels(req: Request) -> Any:
     return {
         "buy_price_levels": prod.book.depth(True, depth),
         "sell_price_levels": prod.book.depth(False, depth),
-        "timestamp": f"{max(prod.event_time, req.ex.now()):.9f}",
     }
 
 
@@ -142,13 +146,14 @@ def funding_rates(req: Request) -> Any:
 @route("POST", "/orders", wrap="order")
 def create_order(req: Request) -> Any:
     """POST /orders (nested ``{"order": {...}}`` or flat)."""
-    return req.ex.place_order(req.user, req.fields()).to_json()
+    order = req.ex.place_order(req.user, req.fields())
+    return order.to_json(dialect=req.ex.dialect, view="create")
 
 
 @route("GET", "/orders/{id}")
 def get_order(req: Request) -> Any:
     """GET /orders/{id} and GET /orders/client:{cid} (with executions)."""
-    return req.ex.find_order(req.user, req.params["id"]).to_json(details=True)
+    return req.ex.find_order(req.user, req.params["id"]).to_json(True, req.ex.dialect)
 
 
 @route("GET", "/orders")
@@ -173,7 +178,7 @@ def list_orders(req: Request) -> Any:
         if ttype and order.trading_type != ttype:
             continue
         chosen.append(order)
-    return req.page(chosen, lambda o: o.to_json(details=details))
+    return req.page(chosen, lambda o: o.to_json(details, req.ex.dialect))
 
 
 @route("PUT", "/orders/{id}/cancel")
@@ -183,7 +188,7 @@ def cancel_order(req: Request) -> Any:
         order = req.ex.find_order(req.user, req.params["id"])
     except ApiError:
         raise ApiError.not_found("Order") from None
-    return req.ex.cancel_order(order).to_json()
+    return req.ex.cancel_order(order).to_json(dialect=req.ex.dialect, view="change")
 
 
 @route("PUT", "/orders/cancel_all", wrap="order")
@@ -203,7 +208,8 @@ def cancel_all(req: Request) -> Any:
 def edit_order(req: Request) -> Any:
     """PUT /orders/{id} with quantity and/or price."""
     order = req.ex.find_order(req.user, req.params["id"])
-    return req.ex.edit_order(order, req.fields()).to_json()
+    edited = req.ex.edit_order(order, req.fields())
+    return edited.to_json(dialect=req.ex.dialect, view="change")
 
 
 @route("GET", "/orders/{id}/trades")
@@ -213,7 +219,7 @@ def order_trades(req: Request) -> Any:
     ids = list(order.trade_ids)
     if order.close_trade is not None:
         ids.append(order.close_trade.id)
-    return [req.ex.trades[t].to_json() for t in ids]
+    return [req.ex.trades[t].to_json(req.ex.dialect) for t in ids]
 
 
 @route("GET", "/orders/{id}/executions")
@@ -232,18 +238,19 @@ def my_executions(req: Request) -> Any:
     if pid is not None:
         prod = req.ex.product(pid)
         fills = [f for f in fills if f[0].product_id == prod.id]
-    return req.page(fills, lambda f: f[0].to_json(f[1], f[2], details))
+    return req.page(fills, lambda f: f[0].to_json(f[1], f[2] if details else None))
 
 
 # ---------------------------------------------------------------- accounts
-def _accounts(user: User, kind: str) -> list[dict[str, Any]]:
-    return [a.to_json() for a in user.accounts.values() if a.currency.kind == kind]
+def _accounts(req: Request, kind: str) -> list[dict[str, Any]]:
+    chosen = [a for a in req.user.accounts.values() if a.currency.kind == kind]
+    return [a.to_json(req.ex.dialect) for a in chosen]
 
 
 @route("GET", "/fiat_accounts")
 def fiat_accounts(req: Request) -> Any:
     """GET /fiat_accounts."""
-    return _accounts(req.user, "fiat")
+    return _accounts(req, "fiat")
 
 
 @route("POST", "/fiat_accounts", wrap="fiat_account")
@@ -253,21 +260,21 @@ def create_fiat_account(req: Request) -> Any:
     cur = req.ex.currencies.get(code)
     if cur is None or cur.kind != "fiat":
         raise ApiError.field("currency", "is_invalid")
-    return req.ex.account(req.user, code).to_json()
+    return req.ex.account(req.user, code).to_json(req.ex.dialect)
 
 
 @route("GET", "/crypto_accounts")
 def crypto_accounts(req: Request) -> Any:
     """GET /crypto_accounts."""
-    return _accounts(req.user, "crypto")
+    return _accounts(req, "crypto")
 
 
 @route("GET", "/accounts")
 def all_accounts(req: Request) -> Any:
     """GET /accounts."""
     return {
-        "crypto_accounts": _accounts(req.user, "crypto"),
-        "fiat_accounts": _accounts(req.user, "fiat"),
+        "crypto_accounts": _accounts(req, "crypto"),
+        "fiat_accounts": _accounts(req, "fiat"),
     }
 
 
@@ -282,7 +289,7 @@ def _user_account(req: Request) -> Any:
 @route("GET", "/accounts/{currency}")
 def account(req: Request) -> Any:
     """GET /accounts/{currency}."""
-    return _user_account(req).to_json()
+    return _user_account(req).to_json(req.ex.dialect)
 
 
 @route("GET", "/accounts/{currency}/reserved_balance_details")
@@ -359,7 +366,13 @@ def _trading_products(req: Request) -> list[Product]:
     return [p for p in req.ex.products.values() if p.margin_enabled and not p.disabled]
 
 
-def _trading_account(req: Request, prod: Product) -> dict[str, Any]:
+def _trading_account(req: Request, prod: Product, listed: bool = False) -> dict[str, Any]:
+    """A trading account; ``listed`` for an item of ``GET /trading_accounts``.
+
+    The Liquid-era answer sends the amounts as JSON numbers and ``product_id``
+    as a string; the 2016 one strings and an integer, and its list items add
+    ``base_open_price`` and the long/short summaries.
+    """
     user = req.user
     trades = [t for t in user.trades if t.product is prod and t.status == "open"]
     position = sum((t.open_quantity if t.side == "long" else -t.open_quantity for t in trades), D0)
@@ -367,31 +380,36 @@ def _trading_account(req: Request, prod: Product) -> dict[str, Any]:
     pnl = sum((t.open_pnl() for t in trades), D0)
     balance = req.ex.account(user, prod.quote).balance
     lev = user.leverage.get(prod.id, 2)
-    return {
+    liquid = req.ex.dialect == "liquid"
+    amount = num if liquid else fmt
+    data: dict[str, Any] = {
         "id": user.id * 10000 + prod.id,
         "leverage_level": lev,
         "max_leverage_level": 100,
         "current_leverage_level": lev,
-        "pnl": fmt(pnl),
-        "equity": fmt(balance + pnl),
-        "margin": fmt(margin),
-        "free_margin": fmt(balance + pnl - margin),
+        "pnl": amount(pnl),
+        "equity": amount(balance + pnl),
+        "margin": amount(margin),
+        "free_margin": amount(balance + pnl - margin),
         "trader_id": user.id,
         "status": "active",
         "product_code": "CASH",
         "currency_pair_code": prod.code,
-        "position": fmt(position),
-        "balance": fmt(balance),
+        "position": amount(position),
+        "balance": amount(balance),
         "created_at": 0,
         "updated_at": int(req.ex.now()),
-        "pusher_channel": f"trading_account_{user.id}_{prod.id}",
-        "margin_percent": "0.1",
-        "product_id": prod.id,
+        "pusher_channel": f"trading_account_{user.id * 10000 + prod.id}",
+        "margin_percent": amount(Decimal("0.1")),
+        "product_id": str(prod.id) if liquid else prod.id,
         "funding_currency": prod.quote,
-        "base_open_price": 0,
-        "long_summary": {},
-        "short_summary": {},
     }
+    if not liquid:
+        del data["current_leverage_level"]
+        if listed:
+            summary = {"pnl": "0.0", "position": "0.0", "base_open_price": "0.0"}
+            data.update(base_open_price=0, long_summary=summary, short_summary=dict(summary))
+    return data
 
 
 def _find_trading_product(req: Request) -> Product:
@@ -405,7 +423,7 @@ def _find_trading_product(req: Request) -> Product:
 @route("GET", "/trading_accounts")
 def trading_accounts(req: Request) -> Any:
     """GET /trading_accounts (plain list, one per margin product)."""
-    return [_trading_account(req, p) for p in _trading_products(req)]
+    return [_trading_account(req, p, listed=True) for p in _trading_products(req)]
 
 
 @route("GET", "/trading_accounts/{id}")
@@ -445,10 +463,10 @@ def list_trades(req: Request) -> Any:
     ttype = req.arg("trading_type")
     rows = []
     for trade in req.user.trades:
-        data = trade.to_json()
+        data = trade.to_json(req.ex.dialect)
         if any(v and str(data[k]) != v for k, v in want.items()):
             continue
-        if ttype and data["trading_type"] != ttype:
+        if ttype and ("perpetual" if trade.product.perpetual else "margin") != ttype:
             continue
         rows.append(data)
     return req.page(rows, lambda d: d)
@@ -459,7 +477,7 @@ def close_trade(req: Request) -> Any:
     """PUT /trades/{id}/close (optional ``closed_quantity``)."""
     trade = _find_trade(req)
     qty = decimal_or_none(req.fields().get("closed_quantity"), "closed_quantity")
-    return req.ex.close_trade(trade, qty).to_json()
+    return req.ex.close_trade(trade, qty).to_json(req.ex.dialect)
 
 
 @route("PUT", "/trades/close_all", wrap="trade")
@@ -467,13 +485,13 @@ def close_all_trades(req: Request) -> Any:
     """PUT /trades/close_all (optional ``side``): plain list of closed trades."""
     side = req.fields().get("side") or req.arg("side")
     chosen = [t for t in req.user.trades if t.status == "open" and (not side or t.side == side)]
-    return [req.ex.close_trade(t).to_json() for t in chosen]
+    return [req.ex.close_trade(t).to_json(req.ex.dialect) for t in chosen]
 
 
 @route("PUT", "/trades/{id}", wrap="trade")
 def update_trade(req: Request) -> Any:
     """PUT /trades/{id} ``{"trade": {"stop_loss", "take_profit"}}``."""
-    return req.ex.update_trade(_find_trade(req), req.fields()).to_json()
+    return req.ex.update_trade(_find_trade(req), req.fields()).to_json(req.ex.dialect)
 
 
 @route("PUT", "/trades/{id}/adjust_margin", wrap="trade")
@@ -488,7 +506,7 @@ def adjust_margin(req: Request) -> Any:
         delta = parse_signed(given, "delta_margin")
     else:
         delta = parse_decimal(f.get("margin"), "margin") - trade.margin
-    return req.ex.adjust_margin(trade, delta).to_json()
+    return req.ex.adjust_margin(trade, delta).to_json(req.ex.dialect)
 
 
 @route("GET", "/trades/{id}/loans")
