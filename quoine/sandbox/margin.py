@@ -140,6 +140,7 @@ class Margin:
             raise ApiError.field("trade", "already_closed")
         key = ("Trade", trade.id)
         code = trade.funding_currency
+        delta = self.ledger.entered(code, delta)
         if delta >= 0:
             trade.margin += self.ledger.reserve(trade.user, code, delta, key)
         else:

@@ -115,7 +115,7 @@ def test_random_flows_from_four_threads_conserve_every_total():
     def work(slot: int) -> None:
         rng = random.Random(slot)
         try:
-            for _ in range(250):
+            for _ in range(500):  # 2,000 steps in all, as in the issue
                 with ex.lock:  # the app holds the lock per request; so do we per step
                     random_step(rng, ex, users[slot])
         except BaseException as exc:  # pragma: no cover - reported below

@@ -12,14 +12,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import jwt
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quoine.sandbox import make_app
+from quoine.sandbox import Sandbox, make_app
 from quoine.sandbox.routes import ROUTES
 
 from .conftest import Clock
@@ -190,3 +193,52 @@ def test_fuzz_reached_the_domain():
     print(answers)
     assert sum(answers.values()) >= min(EXAMPLES, 100)
     assert answers.get(200, 0) > 0 and answers.get(422, 0) > 0, answers
+
+
+header_text = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+
+
+@st.composite
+def raw_requests(draw: st.DrawFn) -> bytes:
+    """Random HTTP/1.1 requests on the wire: method, target, headers and body."""
+    method, path = draw(targets())
+    method = draw(st.one_of(st.just(method), header_text))
+    target = path.encode("utf-8", "replace").replace(b" ", b"%20").replace(b"\r", b"")
+    target = target.replace(b"\n", b"") or b"/"
+    headers = draw(st.dictionaries(header_text.filter(lambda h: ":" not in h), header_text,
+                                   max_size=4))  # fmt: skip
+    body = draw(st.one_of(st.binary(max_size=60), fields.map(lambda f: json.dumps(f).encode())))
+    length = draw(st.sampled_from([str(len(body)), str(len(body)), "abc", "-1", None]))
+    lines = [method.encode() + b" " + target + b" HTTP/1.1", b"Host: x", b"Connection: close"]
+    lines += [f"{k}: {v}".encode() for k, v in headers.items() if k.lower() != "content-length"]
+    if length is not None:
+        lines.append(f"Content-Length: {length}".encode())
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Sandbox]:
+    with Sandbox(rate_limit=None, seed=6) as sb:
+        yield sb
+
+
+@settings(
+    max_examples=max(20, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=raw_requests())
+def test_random_requests_on_the_wire_get_an_answer_below_500(served, data):
+    with socket.create_connection((served.host, served.port), timeout=10) as conn:
+        conn.sendall(data)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 "), answer[:200]
+    status = int(head.split()[1])
+    assert status < 500, answer[:300]
+    if status != 200 and body != b"API Authentication failed":
+        decoded = json.loads(body)
+        assert isinstance(decoded, dict) and set(decoded) in ({"message"}, {"errors"})
