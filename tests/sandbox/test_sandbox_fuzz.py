@@ -120,8 +120,8 @@ def fingerprint(app: Any) -> Any:
 
 
 class Fuzzer:
-    def __init__(self, strict: bool) -> None:
-        self.app = make_app(rate_limit=None, clock=Clock(), seed=4, strict=strict)
+    def __init__(self, strict: bool, dialect: str) -> None:
+        self.app = make_app(rate_limit=None, clock=Clock(), seed=4, strict=strict, dialect=dialect)
         self.nonce = 1
         self.answers: dict[int, int] = {}
 
@@ -155,7 +155,7 @@ class Fuzzer:
         return captured["status"], body
 
 
-FUZZER: dict[bool, Fuzzer] = {}
+FUZZER: dict[tuple[bool, str], Fuzzer] = {}
 
 
 @settings(
@@ -163,11 +163,11 @@ FUZZER: dict[bool, Fuzzer] = {}
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(request=requests_(), strict=st.booleans())
-def test_random_requests_answer_below_500_and_failures_change_nothing(request, strict):
-    if strict not in FUZZER:
-        FUZZER[strict] = Fuzzer(strict)
-    fuzzer = FUZZER[strict]
+@given(request=requests_(), strict=st.booleans(), dialect=st.sampled_from(["liquid", "quoine"]))
+def test_random_requests_answer_below_500_and_failures_change_nothing(request, strict, dialect):
+    if (strict, dialect) not in FUZZER:
+        FUZZER[strict, dialect] = Fuzzer(strict, dialect)
+    fuzzer = FUZZER[strict, dialect]
     before = fingerprint(fuzzer.app)
     status, body = fuzzer.send(request)
     fuzzer.answers[status] = fuzzer.answers.get(status, 0) + 1
