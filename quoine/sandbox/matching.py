@@ -350,9 +350,8 @@ class Engine:
         for buy in (True, False):
             while product.book.level_count(buy) < self.book_depth:
                 price = self._next_level(product, buy, step)
-                if price <= 0:
+                if price <= 0 or not self._quote(product, buy, price):
                     break
-                self._quote(product, buy, price)
 
     @staticmethod
     def _next_level(product: Product, buy: bool, step: Decimal) -> Decimal:
@@ -365,7 +364,8 @@ class Engine:
             worst = product.last_price if other is None else other
         return worst - step if buy else worst + step
 
-    def _quote(self, product: Product, buy: bool, price: Decimal) -> None:
+    def _quote(self, product: Product, buy: bool, price: Decimal) -> bool:
+        """Book one market-maker order; False when its funds have run out."""
         base_qty = Decimal("0.5") if product.base in ("BTC", "P-BTC") else Decimal("5")
         scale = Decimal(self.rng.randint(100, 4000)) / 1000
         qty = (base_qty * scale).quantize(Decimal("0.0001"))
@@ -374,7 +374,11 @@ class Engine:
             self.next_id, self.market_maker, product, side, "limit", qty, price, self.clock()
         )
         order.reserve_price = price
-        self.reserve_order(order, price, qty)
+        try:
+            self.reserve_order(order, price, qty)
+        except ApiError:
+            return False
         self.register(order)
         product.book.add(order)
         order.in_book = True
+        return True

@@ -227,3 +227,16 @@ def test_a_refused_edit_keeps_the_order_booked(api, sandbox):
         booked = ex.orders[order["id"]]
         assert booked.in_book and booked.quantity == 1
         assert ex.ledger.held(booked.user, "USD", ("Order", booked.id)) == D("20060")
+
+
+def test_a_market_maker_out_of_funds_stops_quoting_instead_of_failing_the_order(sandbox, api):
+    ex = sandbox.exchange
+    with ex.lock:
+        mm = ex.market_maker
+        ex.ledger.move(mm, ex.external, "USD", ex.account(mm, "USD").free, "drain")
+        totals = ex.totals()
+    sold = api.order(order_type="market", product_id=1, side="sell", quantity="5")
+    assert sold["status"] == "filled"
+    with ex.lock:
+        assert ex.totals() == totals and ex.ledger.problems() == []
+        assert ex.products[1].book.level_count(False) == ex.engine.book_depth
