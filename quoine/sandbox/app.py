@@ -1,7 +1,8 @@
 """The WSGI application: request framing, auth, rate limit, faults and errors.
 
 Public endpoints need no auth and ignore an ``X-Quoine-Auth`` header if one is
-sent. Private endpoints verify it like the real API (see :meth:`SandboxApp.auth`).
+sent. Private endpoints verify it like the real API (see :meth:`SandboxApp.verify`
+and :meth:`SandboxApp.admit`).
 
 Every request gets an answer in the API's error shape: a body that is not
 JSON, too deep or too large is a 400 (or 413), a handler's refusal its 4xx,
@@ -24,7 +25,7 @@ from ._jwt import JWTError, decode_hs256, peek_payload
 from .config import SandboxConfig
 from .exchange import Exchange
 from .faults import FaultInjector, Fired
-from .models import ApiError, dumps
+from .models import ApiError, User, dumps
 from .numbers import parse_id
 from .routing import Request, Route, Router
 
@@ -38,6 +39,8 @@ MAX_QUERY_FIELDS = 100
 AUTH_FAILED = b"API Authentication failed"
 RATE_MESSAGE = "API rate limit exceeded. Please retry after 300s"
 BAD_FORMAT = "The format of data is wrong"
+AUTH_ANSWER: Answer = (401, [("Content-Type", "text/plain; charset=utf-8")], AUTH_FAILED)
+Identity = tuple[User, dict[str, Any]]
 
 
 class RateLimiter:
@@ -142,20 +145,26 @@ class SandboxApp:
             body = self._body(environ, route)
         except ApiError as err:
             return _json(err.status, err.body)
+        identity = None
+        if route.private:
+            identity = self.verify(environ, path, query_string)
+            if identity is None:
+                return AUTH_ANSWER
         req = Request(self.exchange, self.config, route, query, body)
         req.params = params
         try:
-            return self._run(req, environ, path, query_string)
+            return self._run(req, environ, identity)
         except ApiError as err:
             return _json(err.status, err.body)
         except Exception:  # a sandbox bug: answer 500 (the books were rolled back)
             traceback.print_exc(file=sys.stderr)
             return error(500, "Internal Server Error")
 
-    def _run(self, req: Request, environ: dict[str, Any], path: str, query_string: str) -> Answer:
+    def _run(self, req: Request, environ: dict[str, Any], identity: Identity | None) -> Answer:
+        """Admit and handle a request under the exchange lock, in one transaction."""
         with self.exchange.transaction(touch=False):
-            if req.route.private:
-                denied = self.auth(req, environ, path, query_string)
+            if identity is not None:
+                denied = self.admit(req, *identity)
                 if denied is not None:
                     return denied
             elif not self._allow("ip:" + str(environ.get("REMOTE_ADDR", "?"))):
@@ -186,42 +195,43 @@ class SandboxApp:
     def _allow(self, key: str) -> bool:
         return self.limiter is None or self.limiter.allow(key)
 
-    def auth(
-        self, req: Request, environ: dict[str, Any], path: str, query_string: str
-    ) -> Answer | None:
-        """Check ``X-Quoine-Auth``; return an error response or None when OK.
+    def verify(self, environ: dict[str, Any], path: str, query_string: str) -> Identity | None:
+        """The user and claims of a valid ``X-Quoine-Auth`` header, or None.
 
-        Rules: a valid HS256 JWT signed with the secret of its ``token_id``;
-        ``path`` claim equal to the raw request path plus ``?query``; a
-        ``nonce`` (int or numeric string) larger than the token's last one
-        (or equal, when ``strict_nonce`` is False),
-        or no nonce when the body carries a ``client_order_id``. Extra claims
-        such as ``iat`` are ignored. The rate limit is checked after the
-        signature and before the nonce is consumed.
+        Runs outside the exchange lock. Rules: a valid HS256 JWT signed with
+        the secret of its ``token_id``, and a ``path`` claim equal to the raw
+        request path plus ``?query``. Extra claims such as ``iat`` are ignored.
         """
-        failed = (401, [("Content-Type", "text/plain; charset=utf-8")], AUTH_FAILED)
         token = environ.get("HTTP_X_QUOINE_AUTH")
         if not token or not isinstance(token, str):
-            return failed
+            return None
         try:
             claims = peek_payload(token)
             user = self.exchange.user_by_token(str(claims.get("token_id")))
             if user is None or user.secret is None:
-                return failed
+                return None
             claims = decode_hs256(token, user.secret)
         except JWTError:
-            return failed
+            return None
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         if not raw:
             raw = quote(path) + ("?" + query_string if query_string else "")
-        if claims.get("path") != raw:
-            return failed
+        return (user, claims) if claims.get("path") == raw else None
+
+    def admit(self, req: Request, user: User, claims: dict[str, Any]) -> Answer | None:
+        """Rate-limit and check the nonce of a verified request (under the lock).
+
+        The nonce (an int or a numeric string) must be larger than the token's
+        last one (or equal, when ``strict_nonce`` is False); it may be missing
+        only when the body carries a ``client_order_id``. The rate limit is
+        checked before the nonce is consumed. Returns an error answer or None.
+        """
         if not self._allow("token:" + str(user.token_id)):
             return error(429, RATE_MESSAGE)
         nonce = _parse_nonce(claims.get("nonce"))
         if nonce is None:
             if "nonce" in claims or not req.fields().get("client_order_id"):
-                return failed
+                return AUTH_ANSWER
         elif nonce < user.last_nonce or (nonce == user.last_nonce and self.strict_nonce):
             return error(401, "Nonce is too small")
         else:
