@@ -14,7 +14,10 @@ or from Python::
         sb.exchange.seed_executions(1, 100_000)   # bulk public history
         sb.faults.add("drop_after_processing", method="POST", path="/orders")
 
-``make_app()`` returns the bare WSGI app for in-process use.
+Every option (``rate_limit``, ``seed``, ``clock``, ``strict``, ``dialect``...)
+is a field of one :class:`~quoine.sandbox.config.SandboxConfig`, given as
+keywords or as ``Sandbox(config=...)``. ``make_app()`` returns the bare WSGI app
+for in-process use.
 
 Fault injection (``sb.faults`` / ``app.faults``, a
 :class:`~quoine.sandbox.faults.FaultInjector`):
