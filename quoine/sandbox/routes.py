@@ -226,9 +226,9 @@ def my_executions(req: Request) -> Any:
 
 
 # ---------------------------------------------------------------- accounts
-def _accounts(req: Request, kind: str) -> list[dict[str, Any]]:
+def _accounts(req: Request, kind: str, view: str = "list") -> list[dict[str, Any]]:
     chosen = [a for a in req.user.accounts.values() if a.currency.kind == kind]
-    return [a.to_json(req.ex.dialect) for a in chosen]
+    return [a.to_json(req.ex.dialect, view) for a in chosen]
 
 
 def fiat_accounts(req: Request) -> Any:
@@ -253,8 +253,8 @@ def crypto_accounts(req: Request) -> Any:
 def all_accounts(req: Request) -> Any:
     """GET /accounts."""
     return {
-        "crypto_accounts": _accounts(req, "crypto"),
-        "fiat_accounts": _accounts(req, "fiat"),
+        "crypto_accounts": _accounts(req, "crypto", "accounts"),
+        "fiat_accounts": _accounts(req, "fiat", "accounts"),
     }
 
 
@@ -267,8 +267,8 @@ def _user_account(req: Request) -> Any:
 
 
 def account(req: Request) -> Any:
-    """GET /accounts/{currency}."""
-    return _user_account(req).to_json(req.ex.dialect)
+    """GET /accounts/{currency} (no example anywhere: inferred as a GET /accounts item)."""
+    return _user_account(req).to_json(view="accounts")
 
 
 def reserved_details(req: Request) -> Any:

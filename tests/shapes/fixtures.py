@@ -14,6 +14,8 @@ Sources (the same keys as docs/sandbox.rst):
 - LQJ: the Japanese documentation, document.liquid.com (page given).
 - HB: answers recorded in hummingbot's liquid connector test fixtures
   (``test/.../fixture_liquid.py``), second to the official pages.
+- ccxt: answers quoted in the comments of ccxt's ``liquid.py`` (final
+  version), second to the official pages.
 - INF: no source shows the answer; the shape is inferred and the test holds
   the sandbox to it so that it does not drift.
 
@@ -252,7 +254,19 @@ LQ_ORDER_DETAILED = Shape(
 # Create and cancel answers: price, average_price and order_fee as numbers
 # (LQ cancel example; HB BUY_MARKET_ORDER and *_AFTER_CANCEL agree). LQ's
 # create example, cut short, shows a string id and numeric quantities: HB's
-# recorded create answers do not, and HB is followed.
+# recorded create answers do not, and HB is followed, field set included:
+# they end at client_order_id, without the three margin fields of LQ's
+# cancel example (HB's cancel answers lack them too; LQ is followed there).
+LQ_ORDER_CREATED = Shape(
+    "HB BUY_MARKET_ORDER, FILLED_BUY_LIMIT_ORDER, ORDER_SAVE_RESTORE (POST /orders)",
+    {
+        **_LQ_ORDER_COMMON,
+        "source_exchange": S,
+        "price": N,
+        "average_price": N,
+        "order_fee": N,
+    },
+)
 LQ_ORDER_CHANGED = Shape(
     "LQ /private-rest-api/cancel-orders; HB create and cancel answers",
     {
@@ -341,6 +355,29 @@ S1_CRYPTO_ACCOUNT = Shape(
         "highest_offer_interest_rate": S,
         "currency_type": S,
     },
+)
+# GET /accounts is undocumented; ccxt's liquid.py (final, fetchBalance) quotes
+# its answer: the Liquid-era fields with every amount as a string. No 2016
+# counterpart, so both dialects share it; GET /accounts/{currency} has no
+# example anywhere and is held to the same shape (INF).
+_ACCOUNTS_COMMON = {
+    "id": I,
+    "currency": S,
+    "balance": S,
+    "reserved_balance": S,
+    "pusher_channel": S,
+    "lowest_offer_interest_rate": S_NULL,
+    "highest_offer_interest_rate": S_NULL,
+    "currency_symbol": S,
+    "currency_type": S,
+}
+ACCOUNTS_FIAT = Shape(
+    "ccxt liquid fetchBalance (GET /accounts fiat_accounts)",
+    {**_ACCOUNTS_COMMON, "send_to_btc_address": NULL, "exchange_rate": S},
+)
+ACCOUNTS_CRYPTO = Shape(
+    "ccxt liquid fetchBalance (GET /accounts crypto_accounts)",
+    {**_ACCOUNTS_COMMON, "address": S, "minimum_withdraw": "number|null"},
 )
 BALANCE = Shape("S1 Get all Account Balances; LQJ account-info", {"currency": S, "balance": S})
 MAIN_ASSET = Shape("S1 Get Main Asset", {"currency": S, "total_amount": S})
@@ -579,6 +616,8 @@ _COMMON: dict[str, Shape] = {
     "currency": CURRENCY,
     "cancel_all": CANCEL_ALL,
     "cancelled_order": CANCELLED_ORDER,
+    "accounts_fiat_account": ACCOUNTS_FIAT,
+    "accounts_crypto_account": ACCOUNTS_CRYPTO,
     "balance": BALANCE,
     "main_asset": MAIN_ASSET,
     "balance_change": BALANCE_CHANGE,
@@ -611,7 +650,7 @@ SHAPES: dict[str, dict[str, Shape]] = {
         "order_detailed": LQ_ORDER_DETAILED,
         "order_page": _page("order"),
         "order_detailed_page": _page("order_detailed"),
-        "order_created": LQ_ORDER_CHANGED,
+        "order_created": LQ_ORDER_CREATED,
         "order_changed": LQ_ORDER_CHANGED,
         "fiat_account": LQ_FIAT_ACCOUNT,
         "crypto_account": LQ_CRYPTO_ACCOUNT,

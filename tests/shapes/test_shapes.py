@@ -151,10 +151,10 @@ def _accounts(client: Quoinex) -> Iterator[tuple[str, str, Any]]:
     yield "POST /fiat_accounts", "fiat_account", client.create_fiat_account("USD")
     yield "GET /crypto_accounts", "crypto_account", client.get_crypto_accounts()[0]
     accounts = client.get_accounts()
-    yield "GET /accounts", "fiat_account", accounts["fiat_accounts"][0]
-    yield "GET /accounts", "crypto_account", accounts["crypto_accounts"][0]
-    yield "GET /accounts/{currency}", "fiat_account", client.get_account("USD")
-    yield "GET /accounts/{currency}", "crypto_account", client.get_account("BTC")
+    yield "GET /accounts", "accounts_fiat_account", accounts["fiat_accounts"][0]
+    yield "GET /accounts", "accounts_crypto_account", accounts["crypto_accounts"][0]
+    yield "GET /accounts/{currency}", "accounts_fiat_account", client.get_account("USD")
+    yield "GET /accounts/{currency}", "accounts_crypto_account", client.get_account("BTC")
     yield "GET /accounts/balance", "balance", client.get_account_balances()[0]
     yield "GET /accounts/main_asset", "main_asset", client.get_main_asset()
     client.create_limit_sell(1, "0.5", "99000")
