@@ -561,6 +561,38 @@ WITHDRAWAL_ADDRESS = Shape(
         "crypto_exchange": NULL,
     },
 )
+# The Japanese documentation shows the answer to POST /withdrawals (fiat), with
+# the bank account nested; its document-image objects and file names are left
+# out of the sandbox's answer. The list, one-item and cancel answers are INF.
+WITHDRAWAL = Shape(
+    "LQJ withdrawals-jpy (POST /withdrawals); list and cancel answers INF",
+    {
+        "id": I,
+        "currency": S,
+        "amount": S,
+        "state": S,
+        "created_at": I,
+        "bank_account": "object:nested_bank_account",
+    },
+)
+NESTED_BANK_ACCOUNT = Shape(
+    "LQJ withdrawals-jpy, bank_account (image objects and file names left out)",
+    {
+        "id": I,
+        "acc_name": S_NULL,
+        "bank_branch": S_NULL,
+        "acc_number": S_NULL,
+        "address": S_NULL,
+        "swift": S_NULL,
+        "status": S,
+        "bank": S_NULL,
+        "country": S,
+        "joint_acc_name": NULL,
+        "joint_address": NULL,
+        "joint_country": NULL,
+        "joint_city": NULL,
+    },
+)
 FEE_TIER = Shape(
     "LQ /private-rest-api/fees (GET /user/fee_tier)",
     {
@@ -633,6 +665,9 @@ _COMMON: dict[str, Shape] = {
     "crypto_withdrawal": CRYPTO_WITHDRAWAL,
     "crypto_withdrawal_page": _page("crypto_withdrawal"),
     "withdrawal_address": WITHDRAWAL_ADDRESS,
+    "withdrawal": WITHDRAWAL,
+    "withdrawal_page": _page("withdrawal"),
+    "nested_bank_account": NESTED_BANK_ACCOUNT,
     "withdrawal_address_page": _page("withdrawal_address"),
     "fee_tier": FEE_TIER,
     "fee_rule": FEE_RULE,

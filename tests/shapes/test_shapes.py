@@ -28,10 +28,7 @@ UNCHECKED = {
     "GET /orders/{id}/executions",
     "GET /crypto_withdrawals/crypto_networks",
     "GET /crypto_withdrawals/{id}",
-    "GET /withdrawals",
-    "POST /withdrawals",
     "GET /withdrawals/{id}",
-    "PUT /withdrawals/{id}/cancel",
     "GET /bank_accounts",
     "POST /bank_accounts",
     "GET /fund_infos",
@@ -212,6 +209,11 @@ def _withdrawals(client: Quoinex, clock: Clock) -> Iterator[tuple[str, str, Any]
     yield "GET /crypto_withdrawals", "crypto_withdrawal_page", processed
     addresses = client.get_crypto_withdrawal_addresses("BTC")
     yield "GET /crypto_withdrawal_addresses", "withdrawal_address_page", addresses
+    bank = client.create_bank_account("Holder", "Sandbox Bank", "000123", currency="USD")
+    fiat = client.create_withdrawal("USD", "100", bank["id"])
+    yield "POST /withdrawals", "withdrawal", fiat
+    yield "PUT /withdrawals/{id}/cancel", "withdrawal", client.cancel_withdrawal(fiat["id"])
+    yield "GET /withdrawals", "withdrawal_page", client.get_withdrawals(currency="USD")
 
 
 @pytest.fixture(scope="module", params=["liquid", "quoine"])
