@@ -88,10 +88,12 @@ LQ_PRODUCT = Shape(
     },
 )
 # The perpetual example is cut short in the stored page: its first fields
-# (numbers for the book's prices, null name and indicator) are LQ's, the
-# four perpetual prices are named by LQ and ccxt with no example (INF types).
+# (numbers for the book's prices, null name and indicator) are LQ's; the four
+# perpetual prices are strings in the perpetual answer ccxt's liquid.py quotes
+# (where the book's prices are strings and multiplier_up is null: a later
+# answer, not followed).
 LQ_PERPETUAL = Shape(
-    "LQ /public-rest-api/product-data (GET /products?perpetual=1), partly INF",
+    "LQ /public-rest-api/product-data (GET /products?perpetual=1); ccxt fetchMarkets",
     {
         **LQ_PRODUCT.fields,
         "name": NULL,
