@@ -714,3 +714,35 @@ SHAPES: dict[str, dict[str, Shape]] = {
         "trading_account_listed": S1_TRADING_ACCOUNT_LISTED,
     },
 }
+
+
+#: Fields that later answers carry and quoine.types declares (optional), which
+#: no shape above holds because the sandbox follows the primary pages:
+#: ``{type name: (source, field names)}``. Names only.
+LATER_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
+    "Execution": (
+        "ccxt liquid fetchOrder (an order's executions, 2022)",
+        frozenset({"timestamp"}),
+    ),
+    "Trade": (
+        "LQJ trades-info (GET /trades)",
+        frozenset({"total_fee", "trading_type", "last_settlement_at"}),
+    ),
+    "Currency": (
+        "ccxt liquid fetchCurrencies (final version)",
+        frozenset(
+            {
+                "credit_card_fundable",
+                "stable_currency",
+                "root_currency",
+                "minimum_loan_bid_quantity",
+                "maximum_order_taker_quantity",
+                "name",
+            }
+        ),
+    ),
+    "CryptoWithdrawal": (
+        "ccxt liquid fetchWithdrawals / withdraw (final version)",
+        frozenset({"transaction_hash", "broadcasted_at", "wallet_label", "chain_name", "network"}),
+    ),
+}
