@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from quoine import Quoinex
-from quoine.cli import main
+from quoine.cli import _cell, main
 from quoine.demo import run_demo
 from quoine.sandbox import Sandbox
 
@@ -155,3 +155,17 @@ def test_the_products_table_writes_json_numbers_as_plain_decimals(
     for row in rows:
         for cell in row.split()[2:]:
             assert re.fullmatch(r"\d+(\.\d+)?", cell), row
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1653139978, "2022-05-21 13:32:58"),
+        ("1653139978", "2022-05-21 13:32:58"),
+        ("1653139978.999999", "2022-05-21 13:32:58"),
+        (Decimal("1653139978.434518"), "2022-05-21 13:32:58"),
+        ("99999999999999999999", "99999999999999999999"),  # no date: shown as sent
+    ],
+)
+def test_a_table_shows_times_of_either_era(value: object, shown: str) -> None:
+    assert _cell("created_at", value) == shown
