@@ -216,7 +216,9 @@ class Order(_OrderKeys, total=False):
     ``filled_quantity``, ``price``, ``status``, ``product_id``, ``created_at``
     and ``updated_at``. Answers to a create or a cancel send ``price``,
     ``average_price`` and ``order_fee`` as JSON numbers (Liquid era) and
-    carry no ``executions``.
+    carry no ``executions``; of the Liquid-era answers, only the cancel's
+    shows ``margin_used``, ``margin_interest`` and
+    ``unwound_trade_leverage_level``.
     """
 
     disc_quantity: Numeric
