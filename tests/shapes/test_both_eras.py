@@ -169,3 +169,39 @@ def test_the_products_table_writes_json_numbers_as_plain_decimals(
 )
 def test_a_table_shows_times_of_either_era(value: object, shown: str) -> None:
     assert _cell("created_at", value) == shown
+
+
+def test_frames_keep_digit_only_text_as_sent() -> None:
+    pytest.importorskip("pandas")
+    from quoine.frames import to_frame
+
+    frame = to_frame(
+        [
+            {
+                "id": "7",
+                "client_order_id": "0001",
+                "bank_account": {"acc_number": "000123", "bank_branch": "001"},
+                "memo_value": "0042",
+                "price": "500.0",
+            }
+        ]
+    )
+    row = frame.to_dict("records")[0]
+    assert row["client_order_id"] == "0001" and row["memo_value"] == "0042"
+    assert row["bank_account.acc_number"] == "000123" and row["bank_account.bank_branch"] == "001"
+    assert row["id"] == 7 and row["price"] == 500.0  # ids and amounts still convert
+
+
+def test_frames_read_either_eras_answers(client: Quoinex) -> None:
+    pytest.importorskip("pandas")
+    from quoine.frames import to_frame
+
+    products = to_frame(client.get_products())
+    assert str(products["id"].dtype) == "Int64"  # "1" (Liquid) or 1 (2016)
+    orders = to_frame(client.get_orders(with_details=True), executions=True)
+    assert str(orders["created_at"].dtype).startswith("datetime64")
+    assert orders["price"].dtype == "float64" and orders["order.id"].dtype == "Int64"
+    accounts = to_frame(client.get_accounts()["fiat_accounts"])
+    assert accounts["reserved_balance"].dtype == "float64"  # strings in /accounts
+    fiat = to_frame(client.get_fiat_accounts())
+    assert fiat["balance"].dtype == "float64"  # numbers (Liquid) or strings (2016)
