@@ -565,7 +565,7 @@ WITHDRAWAL_ADDRESS = Shape(
 )
 # The Japanese documentation shows the answer to POST /withdrawals (fiat), with
 # the bank account nested; its document-image objects and file names are left
-# out of the sandbox's answer. The list, one-item and cancel answers are INF.
+# out of the sandbox's answer. The list and cancel answers are INF.
 WITHDRAWAL = Shape(
     "LQJ withdrawals-jpy (POST /withdrawals); list and cancel answers INF",
     {
