@@ -13,6 +13,16 @@ from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed
 
 D = Decimal
 LIMIT = {"order_type": "limit", "product_id": 1, "quantity": "0.01"}
+# The order fields the orders channel carried (liquid-tap.md section 8).
+STREAM_ORDER_FIELDS = {
+    "id", "order_type", "quantity", "disc_quantity", "iceberg_total_quantity", "side",
+    "filled_quantity", "price", "created_at", "updated_at", "status", "leverage_level",
+    "source_exchange", "product_id", "product_code", "funding_currency", "crypto_account_id",
+    "currency_pair_code", "average_price", "target", "order_fee", "source_action",
+    "unwound_trade_id", "trade_id", "margin_used", "margin_interest",
+    "unwound_trade_leverage_level", "client_order_id", "margin_type", "stop_loss",
+    "take_profit", "trading_type",
+}  # fmt: skip
 
 
 def frames(batch_part: list[Any]) -> list[tuple[str, str, Any]]:
@@ -107,6 +117,7 @@ def test_the_orders_channel_has_numbers_and_a_string_product_id(ex):
     assert order["price"] == D("29000.5") and order["quantity"] == D("0.01")  # numbers, exact
     assert order["filled_quantity"] == 0 and order["product_id"] == "1"
     assert order["source_exchange"] == "QUOINE" and order["margin_used"] == 0
+    assert set(order) >= STREAM_ORDER_FIELDS
     assert '"price":29000.5,' in json.loads(text)["data"]
 
 
