@@ -140,3 +140,20 @@ def test_a_tiny_fill_is_a_plain_decimal_string(ex):
     )
     fills = [d for c, _, d in frames(feed.poll().private) if c == "user_executions_cash_btcusd"]
     assert fills[0]["quantity"] == "0.00000001"  # never "1E-8"
+
+
+def test_the_two_sided_ladder_channel(ex):
+    feed = Feed(ex)
+    keys = feed.ladder_keys("price_ladders_cash_btcusd")
+    assert keys == ((1, True), (1, False), (1, None))
+    assert feed.ladder_keys("executions_cash_btcusd") == ()
+    feed.track(keys)
+    best_ask = ex.products[1].book.best(False)
+    ex.place_order(ex.demo, {**LIMIT, "side": "sell", "price": str(best_ask - 1)})
+    got = {c: d for c, _, d in frames(feed.poll().public)}
+    both = got["price_ladders_cash_btcusd"]
+    assert set(both) == {"bids", "asks", "timestamp"}
+    assert both["asks"][0] == [f"{best_ask - 1:.5f}", "0.01000000"]
+    assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
+    assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
+    assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
