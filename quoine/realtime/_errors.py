@@ -1,0 +1,63 @@
+"""Exceptions of the realtime client; all derive from :class:`~quoine.exceptions.QuoineError`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exceptions import QuoineAuthenticationError, QuoineError
+from ._events import scrub
+
+__all__ = ["QuoineRealtimeAuthError", "QuoineRealtimeClosed", "QuoineRealtimeError"]
+
+
+class QuoineRealtimeError(QuoineError):
+    """The realtime service refused something or the connection cannot go on.
+
+    Attributes:
+        message: What went wrong (never holding a token).
+        code: The ``pusher:error`` code when the server sent one, else None.
+    """
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        self.message = scrub(str(message))[:500]
+        self.code = code
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}: {self.message}"
+
+
+class QuoineRealtimeClosed(QuoineRealtimeError):
+    """The connection was closed: nothing more can be read from it."""
+
+
+class QuoineRealtimeAuthError(QuoineAuthenticationError):
+    """The realtime service refused the login (``quoine:auth_failure``).
+
+    A :class:`~quoine.exceptions.QuoineAuthenticationError`, so one ``except``
+    handles a refused REST call and a refused realtime login. There is no HTTP
+    answer: :attr:`response` and :attr:`request` are None, :attr:`status_code` is 401.
+
+    Attributes:
+        message: The server's message, with anything shaped like a token removed.
+        messages: The ``data`` of the ``quoine:auth_failure`` frame, scrubbed likewise.
+    """
+
+    def __init__(self, message: str, *, data: Any = None) -> None:
+        # No HTTP answer to decode: set the attributes QuoineAPIException documents.
+        self.response = None  # type: ignore[assignment]
+        self.request = None  # type: ignore[assignment]
+        self.status_code = 401
+        self.body = ""
+        self.messages = scrub(str(data)) if data is not None else None
+        self.errors = None
+        self.code = None
+        self.message = scrub(str(message))[:500]
+        self.retry_after = None
+        Exception.__init__(self, 401, self.message)
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r})"
