@@ -18,10 +18,10 @@ Example:
 from __future__ import annotations
 
 try:
-    import websockets.sync.client  # noqa: F401  (the sync API is websockets >= 11)
+    import websockets.sync.client  # noqa: F401
 except ImportError as exc:
     raise ImportError(
-        "quoine.realtime needs the websockets package (version 13 or later): "
+        "quoine.realtime needs the websockets package (version 14 or later): "
         "pip install 'python-quoine[realtime]'"
     ) from exc
 

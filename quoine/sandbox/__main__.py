@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"listening on {sandbox.url}", flush=True)
     print(f"token_id: {sandbox.token_id}", flush=True)
     print(f"secret: {sandbox.secret}", flush=True)
+    tap_url = sandbox.tap_url
+    realtime = tap_url or "off (pip install 'python-quoine[realtime]')"
+    print(f"realtime: {realtime}", flush=True)
     try:
         while not stop.wait(0.5):
             pass

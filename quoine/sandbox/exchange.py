@@ -12,14 +12,16 @@ seller receives cost - fee.
 
 Thread safety: one re-entrant lock, :attr:`Exchange.lock`. The WSGI app holds
 it for the whole request; hold it yourself when you read state from another
-thread while the server runs.
+thread while the server runs. It is a
+:class:`~quoine.sandbox.tap_lock.ChangeLock`: each outermost release may end a
+state change and wakes the realtime feed (the exchange's one notification
+point; see :mod:`quoine.sandbox.tap_feed`).
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-import threading
 import time
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Callable
@@ -37,6 +39,7 @@ from .models import (
     User,
     parse_decimal,
 )
+from .tap_lock import ChangeLock
 
 __all__ = ["DEMO_BALANCES", "DEMO_TOKEN_ID", "Exchange"]
 
@@ -85,7 +88,7 @@ class Exchange:
         book_depth: int = 30,
         withdrawal_step_seconds: float = 30.0,
     ) -> None:
-        self.lock = threading.RLock()
+        self.lock = ChangeLock()  # wakes the realtime feed after each change
         self.clock: Callable[[], float] = clock or time.time
         self.rng = random.Random(seed)
         self.book_depth = book_depth

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from decimal import Decimal
@@ -223,5 +224,7 @@ def test_command_line_main_in_process(monkeypatch, capsys):
     assert seen["clean"] in (200, 429, 502, 503, 504)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"listening on {seen['url']}"
-    assert lines[1:] == ["token_id: sandbox-demo", "secret: s3cret"]
+    assert lines[1:3] == ["token_id: sandbox-demo", "secret: s3cret"]
+    assert re.fullmatch(r"realtime: ws://127\.0\.0\.1:\d+/app/LiquidTapClient", lines[3])
+    assert len(lines) == 4
     assert started[0]._server is None  # stopped

@@ -1,0 +1,341 @@
+"""What changed in the exchange since the last look, as Liquid Tap frames.
+
+:class:`Feed` keeps what it last saw (the top 40 levels of each side of each
+book, a fingerprint of each product, how many executions, and for each watched
+user the orders and trades still open and how many fills). :meth:`Feed.poll`
+takes a cheap copy of the current state under the exchange lock (held with
+:meth:`~quoine.sandbox.tap_lock.ChangeLock.quiet`), then compares and renders
+the frames outside it. Standard library only; the websocket side is
+:mod:`quoine.sandbox.tap`.
+
+Payloads follow the reference of the real service: a ladder side is a JSON
+array of up to 40 ``[price, quantity]`` strings (5 and 8 decimals, best
+first); executions and the user's orders carry amounts as JSON numbers; the
+product and the margin trade are their REST objects. Every channel event's
+``data`` is a JSON document in a string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .tap_lock import quietly
+
+if TYPE_CHECKING:
+    from .exchange import Exchange
+    from .models import Book, Execution, Order, Product, Trade, User
+
+__all__ = ["LADDER_DEPTH", "MAX_EXECUTIONS", "Batch", "Feed", "dumps", "frame", "private_channel"]
+
+LADDER_DEPTH = 40
+MAX_EXECUTIONS = 1000
+"""At most this many new executions per product per poll (a bulk
+``seed_executions`` only announces its last ones)."""
+
+Levels = tuple[tuple[Decimal, Decimal], ...]
+_ORDER_NUMBERS = (
+    "quantity",
+    "disc_quantity",
+    "iceberg_total_quantity",
+    "filled_quantity",
+    "price",
+    "average_price",
+    "order_fee",
+    "margin_used",
+    "margin_interest",
+)
+
+
+class Batch(NamedTuple):
+    """Frames to deliver: public ``(channel, frame)`` and private ``(user_id, channel, frame)``."""
+
+    public: list[tuple[str, str]]
+    private: list[tuple[int, str, str]]
+
+
+def private_channel(name: str) -> bool:
+    """Whether a channel needs an authenticated connection (``user...``)."""
+    return name.startswith("user")
+
+
+def frame(event: str, data: Any, channel: str | None = None) -> str:
+    """Render a server frame with keys in the real server's order.
+
+    Channel events get ``data`` as a JSON string (pass a str to keep it as is);
+    connection events pass a dict.
+    """
+    body: dict[str, Any] = {}
+    if channel is not None:
+        body["channel"] = channel
+    body["data"] = data
+    body["event"] = event
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def dumps(payload: Any) -> str:
+    """Compact JSON text (the real server sends no spaces)."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fixed(value: Decimal, places: int) -> str:
+    """``value`` with at least ``places`` decimals (never rounded)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        return format(value, "f")
+    return f"{value:.{places}f}"
+
+
+def _number(text: Any) -> Any:
+    """A decimal string as a JSON number when a float holds it exactly, else unchanged."""
+    if not isinstance(text, str):
+        return text
+    try:
+        number = float(text)
+        exact = Decimal(repr(number)) == Decimal(text)
+    except (ValueError, ArithmeticError):
+        return text
+    return number if exact else text
+
+
+def _top(book: Book, buy: bool) -> Levels:
+    prices = book.prices[buy]
+    chosen = prices[: -LADDER_DEPTH - 1 : -1] if buy else prices[:LADDER_DEPTH]
+    levels = book.levels[buy]
+    return tuple((p, sum((o.remaining for o in levels[p]), Decimal(0))) for p in chosen)
+
+
+def _order_fp(order: Order) -> tuple[Any, ...]:
+    return (
+        order.status,
+        order.filled,
+        order.quantity,
+        order.price,
+        order.stop_loss,
+        order.take_profit,
+        order.updated_at,
+        len(order.trade_ids),
+    )
+
+
+def _trade_fp(trade: Trade) -> tuple[Any, ...]:
+    return (
+        trade.status,
+        trade.open_quantity,
+        trade.closed_quantity,
+        trade.margin,
+        trade.stop_loss,
+        trade.take_profit,
+        trade.pnl,
+        trade.updated_at,
+    )
+
+
+def stream_order(order: Order) -> dict[str, Any]:
+    """The order as the orders channel sends it (amounts as numbers, product id a string)."""
+    data = order.to_json()
+    for key in _ORDER_NUMBERS:
+        data[key] = _number(data.get(key))
+    data["product_id"] = str(order.product.id)
+    return data
+
+
+def _user_execution(exe: Execution, side: str, order: Order) -> dict[str, Any]:
+    return {
+        "id": exe.id,
+        "quantity": str(exe.quantity),
+        "price": str(exe.price),
+        "taker_side": exe.taker_side,
+        "my_side": side,
+        "created_at": exe.created_at,
+        "timestamp": f"{exe.timestamp:.6f}",
+        "pnl": None,
+        "order_id": order.id,
+        "client_order_id": order.client_order_id,
+        "target": "margin" if order.margin else "spot",
+    }
+
+
+def _public_execution(exe: Execution) -> dict[str, Any]:
+    return {
+        "created_at": exe.created_at,
+        "id": exe.id,
+        "price": _number(str(exe.price)),
+        "quantity": _number(str(exe.quantity)),
+        "taker_side": exe.taker_side,
+        "timestamp": f"{exe.timestamp:.6f}",
+    }
+
+
+class _Mark:
+    """What the feed last saw of one watched user."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.watchers = 0
+        self.fills = len(user.fills)
+        self.orders = len(user.orders)
+        self.trades = len(user.trades)
+        self.live = {o.id: (o, _order_fp(o)) for o in user.orders if o.is_live}
+        self.open = {t.id: (t, _trade_fp(t)) for t in user.trades if t.status == "open"}
+
+
+class _ProductView(NamedTuple):
+    product: Product
+    code: str
+    buy: Levels
+    sell: Levels
+    product_json: dict[str, Any] | None
+    executions: list[Execution]
+
+
+class Feed:
+    """The exchange's changes since the last poll, per channel.
+
+    Only the feed thread calls :meth:`poll`; :meth:`watch` may run on any
+    thread (it takes the exchange lock) and :meth:`unwatch` on any thread
+    (it only queues). The first poll happens in the constructor and is
+    discarded, so events start from "now".
+
+    Args:
+        exchange: The exchange to follow.
+    """
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self._ladders: dict[tuple[int, bool], Levels] = {}
+        self._product_fp: dict[int, tuple[Any, ...]] = {}
+        self._executions: dict[int, int] = {}
+        self._marks: dict[int, _Mark] = {}
+        self._unwatched: deque[int] = deque()
+        self.poll()
+
+    def watch(self, user: User) -> None:
+        """Follow a user's orders, fills and trades from now on (counted per caller)."""
+        with quietly(self.exchange.lock):
+            self._watch_locked(user)
+
+    def _watch_locked(self, user: User) -> None:
+        """:meth:`watch` for a caller that already holds the exchange lock."""
+        mark = self._marks.get(user.id)
+        if mark is None:
+            mark = self._marks[user.id] = _Mark(user)
+        mark.watchers += 1
+
+    def unwatch(self, user_id: int) -> None:
+        """Undo one :meth:`watch` (applied at the next poll)."""
+        self._unwatched.append(user_id)
+
+    def poll(self) -> Batch:
+        """Collect the changes under the lock and render them outside it."""
+        with quietly(self.exchange.lock):
+            while self._unwatched:
+                self._drop_watch(self._unwatched.popleft())
+            views = self._collect_products()
+            private = [(m.user.id, *e) for m in self._marks.values() for e in self._collect(m)]
+        batch = Batch([], [])
+        for view in views:
+            self._render_product(view, batch.public)
+        for uid, channel, event, payload in private:
+            batch.private.append((uid, channel, frame(event, dumps(payload), channel)))
+        return batch
+
+    def _drop_watch(self, user_id: int) -> None:
+        mark = self._marks.get(user_id)
+        if mark is not None:
+            mark.watchers -= 1
+            if mark.watchers <= 0:
+                del self._marks[user_id]
+
+    def _collect_products(self) -> list[_ProductView]:
+        now = self.exchange.now()
+        views = []
+        for product in self.exchange.products.values():
+            buy, sell = _top(product.book, True), _top(product.book, False)
+            count = len(product.executions)
+            fp = (
+                buy[0] if buy else None,
+                sell[0] if sell else None,
+                product.last_price,
+                count,
+                product.disabled,
+            )
+            product_json = None
+            if self._product_fp.get(product.id, fp) != fp:
+                product_json = product.to_json(now)
+            self._product_fp[product.id] = fp
+            seen = self._executions.get(product.id, count)
+            self._executions[product.id] = count
+            new = product.executions[max(seen, count - MAX_EXECUTIONS) : count]
+            views.append(_ProductView(product, product.code.lower(), buy, sell, product_json, new))
+        return views
+
+    def _render_product(self, view: _ProductView, out: list[tuple[str, str]]) -> None:
+        pid = view.product.id
+        for buy, levels in ((True, view.buy), (False, view.sell)):
+            previous = self._ladders.get((pid, buy))
+            self._ladders[(pid, buy)] = levels
+            if previous is None or previous == levels:
+                continue
+            channel = f"price_ladders_cash_{view.code}_{'buy' if buy else 'sell'}"
+            ladder = [[_fixed(p, 5), _fixed(q, 8)] for p, q in levels]
+            out.append((channel, frame("updated", dumps(ladder), channel)))
+        if view.product_json is not None:
+            channel = f"product_cash_{view.code}_{pid}"
+            out.append((channel, frame("updated", dumps(view.product_json), channel)))
+        for exe in view.executions:
+            channel = f"executions_cash_{view.code}"
+            out.append((channel, frame("created", dumps(_public_execution(exe)), channel)))
+            details = _public_execution(exe)
+            details["buy_order_id"] = exe.buy_order.id if exe.buy_order else None
+            details["sell_order_id"] = exe.sell_order.id if exe.sell_order else None
+            channel = f"execution_details_cash_{view.code}"
+            out.append((channel, frame("created", dumps(details), channel)))
+
+    def _collect(self, mark: _Mark) -> list[tuple[str, str, dict[str, Any]]]:
+        """A watched user's changed orders, new fills and changed trades (under the lock)."""
+        user = mark.user
+        events: list[tuple[str, str, dict[str, Any]]] = []
+        changed: list[Order] = []
+        for oid, (order, fp) in list(mark.live.items()):
+            now = _order_fp(order)
+            if now != fp:
+                changed.append(order)
+                mark.live[oid] = (order, now)
+            if not order.is_live:
+                del mark.live[oid]
+        for order in user.orders[mark.orders :]:
+            changed.append(order)
+            if order.is_live:
+                mark.live[order.id] = (order, _order_fp(order))
+        mark.orders = len(user.orders)
+        for order in sorted(changed, key=lambda o: o.id):
+            channel = f"user_account_{order.funding_currency.lower()}_orders"
+            events.append((channel, "updated", stream_order(order)))
+        for exe, side, order in user.fills[mark.fills :]:
+            channel = f"user_executions_cash_{order.product.code.lower()}"
+            events.append((channel, "created", _user_execution(exe, side, order)))
+        mark.fills = len(user.fills)
+        for trade in self._changed_trades(mark):
+            channel = f"user_account_{trade.funding_currency.lower()}_trades"
+            events.append((channel, "updated", trade.to_json()))
+        return events
+
+    @staticmethod
+    def _changed_trades(mark: _Mark) -> list[Trade]:
+        changed: list[Trade] = []
+        for tid, (trade, fp) in list(mark.open.items()):
+            now = _trade_fp(trade)
+            if now != fp:
+                changed.append(trade)
+                mark.open[tid] = (trade, now)
+            if trade.status != "open":
+                del mark.open[tid]
+        for trade in mark.user.trades[mark.trades :]:
+            changed.append(trade)
+            if trade.status == "open":
+                mark.open[trade.id] = (trade, _trade_fp(trade))
+        mark.trades = len(mark.user.trades)
+        return changed
