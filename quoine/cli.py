@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Callable, NamedTuple, Optional, TextIO
 
+from ._cli_watch import add_watch_parser, run_watch
 from ._http import json_default
 from ._utils import unix_seconds
 from ._version import __version__
@@ -455,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", dest="export_format", choices=("csv", "jsonl"), default="csv", help="csv"
     )
     sub.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    add_watch_parser(commands, [connection])
 
     # Both hand their arguments over to another parser; main() routes the rest there.
     commands.add_parser(
@@ -534,6 +536,8 @@ def _run(args: argparse.Namespace, extras: list[str]) -> int:
     cls = EXCHANGES[args.exchange]
     timeout = {} if args.timeout is None else {"timeout": args.timeout}
     with cls(args.token_id, args.secret, api_url=args.api_url, **timeout) as client:
+        if args.command == "watch":
+            return run_watch(client, args, sys.stdout)
         shown = COMMANDS[args.command](client, args)
     if shown is not None:
         _show(shown, args.format, sys.stdout)

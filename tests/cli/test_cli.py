@@ -48,6 +48,7 @@ COMMANDS = (
     "sell",
     "cancel",
     "export",
+    "watch",
     "sandbox",
     "demo",
 )
