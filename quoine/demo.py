@@ -47,6 +47,7 @@ def run_demo(out: TextIO | None = None, *, api_url: str | None = None) -> int:
         _say(out, f"Started a sandbox exchange at {sandbox.url} (local, no real money).")
         with Quoinex(sandbox.token_id, sandbox.secret, api_url=sandbox.url) as client:
             _session(client, out)
+            _live_book(client, sandbox, out)
     _say(out, "\nSandbox stopped. Point Quoinex(api_url=...) at the real API when ready.")
     return 0
 
@@ -104,6 +105,16 @@ def _session(client: Quoinex, out: TextIO) -> None:
             f"   {execution['my_side']:<4} {execution['quantity']} @ {execution['price']}"
             f"  (id {execution['id']})",
         )
+
+
+def _live_book(client: Quoinex, sandbox: Any, out: TextIO) -> None:
+    _say(out, "\n8. Live order book over Liquid Tap  (quoine.realtime)")
+    try:
+        from .realtime._demo import live_book_step
+    except ImportError:
+        _say(out, "   pip install 'python-quoine[realtime]' to see the book change live")
+        return
+    live_book_step(client, sandbox.tap_url, PRODUCT_ID, lambda line: _say(out, line))
 
 
 def _show_balances(client: Quoinex, out: TextIO) -> None:
