@@ -10,9 +10,8 @@ from REST after every reconnection.
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -48,10 +47,37 @@ class BookSnapshot(NamedTuple):
         return self.asks[0] if self.asks else None
 
 
-def _sorted_side(levels: Iterable[Level], descending: bool) -> list[Level]:
+def _sorted_side(levels: Sequence[Level], descending: bool) -> list[Level]:
     """Levels with a positive quantity, one per price, best first."""
+    if _is_clean(levels, descending):  # what the service sends: nothing to do
+        return list(levels)
     merged = {price: quantity for price, quantity in levels if quantity > 0}
     return sorted(merged.items(), reverse=descending)
+
+
+def _is_clean(levels: Sequence[Level], descending: bool) -> bool:
+    """Strictly best first, every quantity positive."""
+    previous = None
+    for price, quantity in levels:
+        if quantity <= 0:
+            return False
+        if previous is not None and (price >= previous if descending else price <= previous):
+            return False
+        previous = price
+    return True
+
+
+def _first_beyond(side: Sequence[Level], worst: Decimal, descending: bool) -> int:
+    """Index of the first level of ``side`` (best first) strictly beyond ``worst``."""
+    low, high = 0, len(side)
+    while low < high:
+        middle = (low + high) // 2
+        price = side[middle][0]
+        if price < worst if descending else price > worst:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def merge_side(current: Sequence[Level], ladder: Sequence[Level], descending: bool) -> list[Level]:
@@ -75,11 +101,7 @@ def merge_side(current: Sequence[Level], ladder: Sequence[Level], descending: bo
     top = _sorted_side(ladder, descending)
     if len(ladder) < LADDER_DEPTH or not top:
         return top
-    worst = top[-1][0]
-    # Keys ascending from best to worst: -price for bids, price for asks.
-    keys = [-price if descending else price for price, _ in current]
-    start = bisect.bisect_right(keys, -worst if descending else worst)
-    return top + list(current[start:])
+    return top + list(current[_first_beyond(current, top[-1][0], descending) :])
 
 
 class OrderBook:

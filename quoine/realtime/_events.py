@@ -132,18 +132,46 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+# One decoder for every frame: json.loads with options builds a new one per call.
+_decode = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
+# Ladders repeat most of their prices and quantities from one message to the next:
+# sharing the (immutable) Decimals saves most of the decoding time.
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_LIMIT = 100_000
+
+
 def _loads(text: str | bytes) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    return _decode(text if isinstance(text, str) else text.decode("utf-8"))
+
+
+def _decimal(value: Any) -> Decimal:
+    """A finite Decimal from a str, int or Decimal; ValueError otherwise."""
+    if isinstance(value, str):
+        cached = _DECIMALS.get(value)
+        if cached is not None:
+            return cached
+        if len(_DECIMALS) >= _DECIMALS_LIMIT:
+            _DECIMALS.clear()
+    elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError(f"not an amount: {value!r}")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {value!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not a finite amount: {value!r}")
+    if isinstance(value, str):
+        _DECIMALS[value] = amount
+    return amount
 
 
 def _amount(value: Any) -> Any:
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(value)
-        except (InvalidOperation, ValueError):
-            return value
-        return amount if amount.is_finite() else value
-    return value
+    if isinstance(value, Decimal):  # a JSON number: parse_float made it exact already
+        return value
+    try:
+        return _decimal(value)
+    except ValueError:
+        return value  # null, or not an amount: kept as sent
 
 
 def _amounts(value: Any) -> Any:
@@ -168,13 +196,9 @@ def decode_ladder(levels: Any) -> list[Level] | None:
     if not isinstance(levels, list):
         return None
     try:
-        ladder = [(Decimal(price), Decimal(quantity)) for price, quantity in levels]
-    except (InvalidOperation, TypeError, ValueError):
+        return [(_decimal(price), _decimal(quantity)) for price, quantity in levels]
+    except (TypeError, ValueError):  # not a pair, or not an amount
         return None
-    for price, quantity in ladder:
-        if not (price.is_finite() and quantity.is_finite()):
-            return None
-    return ladder
 
 
 def decode_data(channel: str | None, data: Any) -> Any:
