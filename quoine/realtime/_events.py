@@ -231,8 +231,8 @@ def decode_frame(text: str | bytes) -> Event | None:
     r"""Decode one server frame, or return None if it is not a Liquid Tap message.
 
     Example:
-        >>> decode_frame('{"channel": "c", "event": "updated", "data": "[[\\"1\\", \\"2\\"]]"}')
-        Event(channel='c', event='updated', data=[[1, 2]])
+        >>> decode_frame('{"channel": "c", "event": "created", "data": "{\\"price\\": \\"1.5\\"}"}')
+        Event(channel='c', event='created', data={'price': Decimal('1.5')})
     """
     try:
         frame = _loads(text)

@@ -343,8 +343,9 @@ class LiquidTap:
         Example:
             .. code-block:: python
 
-                book = tap.order_book("BTCUSD")
-                print(book.best_bid(), book.best_ask(), book.snapshot(5).asks)
+                with LiquidTap(client, url=tap_url) as tap:
+                    book = tap.order_book("BTCUSD")
+                    print(book.best_bid(), book.best_ask(), book.snapshot(5).asks)
         """
         if self.client is None:
             raise QuoineValidationError("order_book needs a REST client: LiquidTap(client, ...)")
@@ -370,10 +371,11 @@ class LiquidTap:
         Example:
             .. code-block:: python
 
-                mine = tap.my_orders(["USD"], ["BTCUSD"])
-                order = client.create_limit_buy(1, "0.01", "1000")
-                tap.get(timeout=5)
-                print(mine.order(order["id"])["status"])
+                with LiquidTap(client, url=tap_url) as tap:
+                    mine = tap.my_orders(["USD"], ["BTCUSD"])
+                    order = client.create_limit_buy(1, "0.01", "1000")
+                    tap.get(timeout=5)
+                    print(mine.order(order["id"])["status"])  # live
         """
         return track_my_orders(self, list(funding_currencies), list(pairs))
 
