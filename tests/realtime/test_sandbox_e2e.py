@@ -226,23 +226,30 @@ def test_pusher_error_4001_stops_the_connection(sandbox: Sandbox, tap: LiquidTap
 
 
 def test_a_reader_that_falls_behind(sandbox: Sandbox, client: Quoinex) -> None:
+    """Nobody reads: the queue stays at its bound, the book and tracker miss nothing."""
     url = sandbox.tap_url
     assert url is not None
     with LiquidTap(client, url=url, max_events=2, **FAST) as tap:
         book = tap.order_book("BTCUSD")
+        mine = tap.my_orders(["USD"])
+        all_in = threading.Event()
         price = inside_bid(book)
-        for i in range(6):
-            client.create_limit_buy(1, "0.01", str(price + i))  # each moves the top
-        # The book kept up even though nobody read: it matches REST once the last ladder is in.
-        done = threading.Event()
-        tap.add_handler(BUY, lambda e: e.data[0][0] == price + 5 and done.set())
-        if book.best_bid() != (price + 5, Decimal("0.01")):
-            assert done.wait(10)
+        placed = [client.create_limit_buy(1, "0.01", str(price + i))["id"] for i in range(6)]
+        tap.add_handler(
+            "user_account_usd_orders",
+            lambda e: all(mine.order(i) for i in placed) and all_in.set(),
+        )
+        assert all(mine.order(i) for i in placed) or all_in.wait(10)
+        # Each order has its own event: at least 6 arrived, 2 were kept.
+        assert tap.backlog == 2
+        top = threading.Event()
+        tap.add_handler(BUY, lambda e: e.data[0][0] == price + 5 and top.set())
+        assert book.best_bid() == (price + 5, Decimal("0.01")) or top.wait(10)
         assert_book_matches_rest(book, client)
-        events = list(tap.events(timeout=0.5))
-    overflow = [e for e in events if isinstance(e, Overflow)]
-    assert overflow and sum(o.dropped for o in overflow) >= 1
-    assert len(events) <= 2 + len(overflow)
+        events = list(tap.events(timeout=0))
+    assert len(events) == 3
+    assert all(isinstance(e, Event) for e in events[:2])
+    assert isinstance(events[2], Overflow) and events[2].dropped >= 4
 
 
 def test_close_wakes_a_reader_blocked_in_another_thread(tap: LiquidTap) -> None:
