@@ -31,6 +31,9 @@ class FakeTap:
         self.answer_pings = True
         self.refuse_auth = False
         self.refuse_channels: set[str] = set()
+        self.unacked: set[str] = set()  # subscribed without a confirmation
+        self.hello: str | None = None  # replaces connection_established (None: the usual)
+        self.after_ack: list[str] = []  # frames sent right after each confirmation
         self.connections: list[ServerConnection] = []
         self.subscriptions: dict[ServerConnection, set[str]] = {}
         self.lock = threading.Lock()
@@ -59,7 +62,8 @@ class FakeTap:
             self.subscriptions[conn] = set()
             self.changed.notify_all()
         established = json.dumps({"activity_timeout": 120, "socket_id": f"{index}.1"})
-        conn.send(json.dumps({"data": established, "event": "pusher:connection_established"}))
+        hello = json.dumps({"data": established, "event": "pusher:connection_established"})
+        conn.send(self.hello if self.hello is not None else hello)
         try:
             for text in conn:
                 frame = json.loads(text)
@@ -96,12 +100,16 @@ class FakeTap:
             with self.changed:
                 self.subscriptions[conn].add(channel)
                 self.changed.notify_all()
+            if channel in self.unacked:
+                return
             ack = {
                 "channel": channel,
                 "data": {},
                 "event": "pusher_internal:subscription_succeeded",
             }
             conn.send(json.dumps(ack))
+            for text in self.after_ack:
+                conn.send(text)
         elif event == "pusher:unsubscribe":
             with self.changed:
                 self.subscriptions[conn].discard(data["channel"])

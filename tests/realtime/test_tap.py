@@ -18,6 +18,7 @@ from quoine.exceptions import (
     QuoineAuthenticationError,
     QuoineConnectionError,
     QuoineSSLError,
+    QuoineTimeoutError,
     QuoineValidationError,
 )
 from quoine.realtime import (
@@ -309,3 +310,118 @@ def test_import_without_websockets_says_how_to_install() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'python-quoine[realtime]'" in out.stdout
+
+
+def test_answered_pings_keep_the_connection(fake_tap: FakeTap) -> None:
+    with LiquidTap(url=fake_tap.url, ping_interval=0.01, pong_timeout=5, **FAST) as tap:
+        fake_tap.wait_for(lambda: len(fake_tap.frames[0]) >= 5)
+        assert tap.connected
+    assert {f["event"] for f in fake_tap.frames[0]} == {"pusher:ping"}
+    assert tap.stats["reconnects"] == 0 and len(fake_tap.connections) == 1
+
+
+def test_no_connection_established_is_a_timeout(fake_tap: FakeTap) -> None:
+    fake_tap.hello = '{"event": "something:else", "data": {}}'
+    with pytest.raises(QuoineTimeoutError, match="no pusher:connection_established within"):
+        LiquidTap(url=fake_tap.url, timeout=0.2)
+
+
+def test_a_do_not_reconnect_error_at_connect_raises(fake_tap: FakeTap) -> None:
+    fake_tap.hello = json.dumps({"event": "pusher:error", "data": {"code": 4001, "message": "x"}})
+    with pytest.raises(QuoineRealtimeError, match="pusher:error 4001: x"):
+        LiquidTap(url=fake_tap.url, **FAST)
+    fake_tap.hello = json.dumps({"event": "pusher:error", "data": {"code": 4100, "message": "y"}})
+    with pytest.raises(QuoineConnectionError, match="pusher:error 4100: y"):
+        LiquidTap(url=fake_tap.url, **FAST)
+
+
+def test_unconfirmed_subscription_times_out(fake_tap: FakeTap) -> None:
+    fake_tap.unacked.add(LADDER)
+    with LiquidTap(url=fake_tap.url, backoff=(0.001, 0.01), timeout=0.2) as tap:
+        with pytest.raises(QuoineTimeoutError, match=f"subscription to {LADDER}"):
+            tap.subscribe(LADDER)
+        tap.subscribe("other", wait=False)
+        assert tap.channels == (LADDER, "other")
+
+
+def test_unknown_connection_errors_are_events(tap: LiquidTap, fake_tap: FakeTap) -> None:
+    tap.subscribe(LADDER)
+    fake_tap.send_raw('{"event": "pusher:error", "data": {"message": "unknown event"}}')
+    fake_tap.send_raw('{"event": "pusher:error", "data": {"code": 4301, "message": "slow"}}')
+    assert next_event(tap) == Event(None, "pusher:error", {"message": "unknown event"})
+    assert next_event(tap) == Event(None, "pusher:error", {"code": 4301, "message": "slow"})
+    assert tap.connected and tap.stats["reconnects"] == 0
+
+
+def test_pusher_error_4100_reconnects_after_a_backoff(tap: LiquidTap, fake_tap: FakeTap) -> None:
+    tap.subscribe(LADDER)
+    fake_tap.send_raw(json.dumps({"event": "pusher:error", "data": {"code": "4100"}}))
+    gap = next_event(tap)
+    assert isinstance(gap, Gap) and gap.reason.startswith("pusher:error 4100")
+
+
+def test_a_failing_handler_is_logged_and_the_event_still_delivered(
+    tap: LiquidTap, fake_tap: FakeTap, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(event: Event) -> None:
+        raise RuntimeError("bug")
+
+    tap.add_handler(LADDER, broken)
+    tap.subscribe(LADDER)
+    fake_tap.publish(LADDER, [])
+    assert next_event(tap) == Event(LADDER, "updated", [])
+    assert f"a handler of {LADDER} failed" in caplog.text
+
+
+def test_events_during_resubscription_follow_the_gap(tap: LiquidTap, fake_tap: FakeTap) -> None:
+    tap.subscribe(LADDER)
+    refreshed: list[int] = []
+    tap.add_refresher(lambda: refreshed.append(tap.backlog))
+    fake_tap.after_ack = [json.dumps({"channel": LADDER, "data": "[]", "event": "updated"})]
+    fake_tap.drop()
+    assert isinstance(next_event(tap), Gap)
+    assert next_event(tap) == Event(LADDER, "updated", [])
+    assert refreshed == [0]  # the refresher ran before the Gap was queued
+
+
+def test_a_failing_refresh_still_gives_the_gap(
+    tap: LiquidTap, fake_tap: FakeTap, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refresh() -> None:
+        raise QuoineConnectionError("REST is down")
+
+    tap.add_refresher(refresh)
+    fake_tap.drop()
+    assert isinstance(next_event(tap), Gap)
+    assert "refreshing from REST after a gap failed" in caplog.text
+
+
+def test_unconfirmed_resubscription_retries(fake_tap: FakeTap) -> None:
+    with LiquidTap(url=fake_tap.url, backoff=(0.001, 0.01), timeout=0.3) as tap:
+        tap.subscribe(LADDER)
+        fake_tap.unacked.add(LADDER)
+        fake_tap.drop()
+        fake_tap.wait_for(lambda: len(fake_tap.connections) >= 3)
+        fake_tap.unacked.clear()
+        gap = next_event(tap)
+    assert isinstance(gap, Gap) and gap.attempts >= 2
+
+
+def test_iterating_the_connection(tap: LiquidTap, fake_tap: FakeTap) -> None:
+    tap.subscribe(LADDER)
+    fake_tap.publish(LADDER, [])
+    for event in tap:
+        assert event == Event(LADDER, "updated", [])
+        break
+
+
+def test_more_bad_arguments(fake_tap: FakeTap) -> None:
+    with pytest.raises(QuoineValidationError, match="either a client or token_id"):
+        LiquidTap(Quoinex(TOKEN_ID, SECRET), url=fake_tap.url, token_id=TOKEN_ID, secret=SECRET)
+    with LiquidTap(Quoinex(), url=fake_tap.url, **FAST) as tap:
+        assert not tap.authenticated
+        with pytest.raises(QuoineValidationError, match="a channel is a non-empty name"):
+            tap.subscribe("")
+    with LiquidTap(url=fake_tap.url, **FAST) as tap:  # noqa: SIM117 (Python 3.9)
+        with pytest.raises(QuoineValidationError, match="order_book needs a REST client"):
+            tap.order_book(1)
