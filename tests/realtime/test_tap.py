@@ -374,12 +374,14 @@ def test_a_failing_handler_is_logged_and_the_event_still_delivered(
 
 
 def test_events_during_resubscription_follow_the_gap(tap: LiquidTap, fake_tap: FakeTap) -> None:
-    tap.subscribe(LADDER)
+    tap.subscribe(LADDER, "other")
     refreshed: list[int] = []
     tap.add_refresher(lambda: refreshed.append(tap.backlog))
+    # Sent after each confirmation: the first one arrives while "other" is unconfirmed.
     fake_tap.after_ack = [json.dumps({"channel": LADDER, "data": "[]", "event": "updated"})]
     fake_tap.drop()
     assert isinstance(next_event(tap), Gap)
+    assert next_event(tap) == Event(LADDER, "updated", [])
     assert next_event(tap) == Event(LADDER, "updated", [])
     assert refreshed == [0]  # the refresher ran before the Gap was queued
 
