@@ -69,7 +69,7 @@ from websockets.http11 import Request, Response
 from ._jwt import JWTError, decode_hs256, peek_payload
 from .app import _parse_nonce
 from .tap_feed import Batch, Feed, dumps, frame, private_channel
-from .tap_lock import quietly
+from .tap_lock import ChangeLock, quietly
 
 if TYPE_CHECKING:
     from .app import SandboxApp
@@ -126,6 +126,8 @@ class TapServer:
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not isinstance(app.exchange.lock, ChangeLock):
+            raise TypeError("the exchange lock must be a ChangeLock (it wakes the feed)")
         self.app = app
         self.exchange = app.exchange
         self.host = host
@@ -144,6 +146,8 @@ class TapServer:
         self._stop: asyncio.Event | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._fed = threading.Condition()
+        self._fed_version = -1
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -184,9 +188,7 @@ class TapServer:
         if loop is None or stop is None:
             return
         self._stopping.set()
-        wake = getattr(self.exchange.lock, "wake", None)
-        if wake is not None:
-            wake()
+        self.exchange.lock.wake()
         loop.call_soon_threadsafe(stop.set)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -316,7 +318,7 @@ class TapServer:
         loop = asyncio.get_running_loop()
         while True:
             timeout = self.idle_timeout
-            await asyncio.sleep(1.0 if timeout is None else min(max(timeout / 4, 0.01), 5.0))
+            await asyncio.sleep(0.5 if timeout is None else min(max(timeout / 4, 0.01), 0.5))
             if timeout is None:
                 continue
             for conn in list(self._conns):
@@ -432,28 +434,44 @@ class TapServer:
     # --------------------------------------------------------------- the feed
     def _run_feed(self) -> None:
         lock = self.exchange.lock
-        wait = getattr(lock, "wait_change", None)
-        seen = getattr(lock, "version", 0)
         assert self.feed is not None
+        seen = -1
         while not self._stopping.is_set():
-            if wait is not None:
-                now = wait(seen, 1.0)
-                if now == seen:
-                    continue
-                seen = now
-            else:  # a plain lock: poll
-                self._stopping.wait(0.05)
+            now = lock.wait_change(seen, 1.0)
+            if now == seen:
+                continue
+            seen = now
             try:
-                batch = self.feed.poll()
+                batch = self.feed.poll()  # covers every change up to version `seen`
             except Exception:  # a feed bug must not end the feed
                 logger.exception("tap feed failed")
-                continue
+                batch = Batch([], [])
             loop = self._loop
             if (batch.public or batch.private) and loop is not None:
                 try:
                     loop.call_soon_threadsafe(self._deliver, batch)
                 except RuntimeError:  # the loop closed while stopping
                     return
+            with self._fed:
+                self._fed_version = seen
+                self._fed.notify_all()
+
+    def wait_fed(self, timeout: float = 10.0) -> bool:
+        """Wait until the feed has taken in every exchange change made before this call.
+
+        The events of those changes are then on the event loop, ahead of any
+        frame a client sends after this returns (so a ``pusher:ping`` sent next
+        is answered after them). For tests and benchmarks that pace a stream.
+
+        Args:
+            timeout: Seconds to wait at most.
+
+        Returns:
+            False when ``timeout`` passed first.
+        """
+        target = self.exchange.lock.version
+        with self._fed:
+            return self._fed.wait_for(lambda: self._fed_version >= target, timeout)
 
     def _deliver(self, batch: Batch) -> None:
         for channel, text in batch.public:

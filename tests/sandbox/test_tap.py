@@ -166,6 +166,7 @@ def test_unsubscribe_stops_delivery_without_a_reply(sandbox, api):
         api.order(
             order_type="limit", product_id=1, side="sell", quantity="0.01", price=str(ask - 1)
         )
+        assert sandbox.tap.wait_fed()  # its events are now ahead of the ping
         t.send("pusher:ping")
         got = [t.recv() for _ in range(2)]  # the sell ladder, then the pong: no buy ladder
         assert [m.get("channel") for m in got] == [SELL, None]
