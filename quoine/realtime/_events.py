@@ -137,7 +137,7 @@ _decode = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
 # Ladders repeat most of their prices and quantities from one message to the next:
 # sharing the (immutable) Decimals saves most of the decoding time.
 _DECIMALS: dict[str, Decimal] = {}
-_DECIMALS_LIMIT = 100_000
+_DECIMALS_LIMIT = 20_000
 
 
 def _loads(text: str | bytes) -> Any:
@@ -224,7 +224,10 @@ def decode_data(channel: str | None, data: Any) -> Any:
             }
         ladder = decode_ladder(data)
         return data if ladder is None else ladder
-    return _amounts(data)
+    try:
+        return _amounts(data)
+    except RecursionError:  # nested deeper than any payload: kept as parsed
+        return data
 
 
 def decode_frame(text: str | bytes) -> Event | None:

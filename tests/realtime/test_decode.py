@@ -153,3 +153,34 @@ def test_decode_ladder_rejects_non_lists() -> None:
 def test_scrub_removes_tokens() -> None:
     token = "eyJhbGciOiJIUzI1NiJ9.eyJub25jZSI6MX0.c2lnbmF0dXJl"
     assert scrub(f"bad token {token}!") == "bad token ***!"
+
+
+def test_deeply_nested_data_is_kept_as_parsed() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    event = decode_frame(json.dumps({"channel": "c", "event": "x", "data": deep}))
+    assert event is not None and event.data == deep  # too deep to parse: the string
+    for depth in range(100, 1000, 50):  # parseable, yet too deep to walk at some depth
+        data = '{"a": ' * depth + '{"price": "1"}' + "}" * depth
+        event = decode_frame(json.dumps({"channel": "c", "event": "x", "data": data}))
+        assert event is not None and event.channel == "c"
+
+
+def test_two_sided_ladder_channel() -> None:
+    data = {"bids": [["2", "1"]], "asks": [["3", "4"]], "timestamp": "1633046400.1"}
+    event = decode_frame(frame("price_ladders_cash_btcjpy", "updated", data))
+    assert event is not None and event.data == {
+        "bids": [(Decimal(2), Decimal(1))],
+        "asks": [(Decimal(3), Decimal(4))],
+        "timestamp": "1633046400.1",
+    }
+
+
+def test_the_shared_decimals_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quoine.realtime import _events
+
+    monkeypatch.setattr(_events, "_DECIMALS_LIMIT", 3)
+    monkeypatch.setattr(_events, "_DECIMALS", {})
+    assert decode_ladder([["1", "2"], ["3", "4"], ["5", "6"]]) is not None
+    assert len(_events._DECIMALS) == 3
+    assert decode_ladder([["7", "8"]]) == [(Decimal(7), Decimal(8))]
+    assert set(_events._DECIMALS) == {"7", "8"}
