@@ -79,12 +79,22 @@ def read_body(response: requests.Response, deadline: float, clock: Callable[[], 
 
     Raises:
         QuoineTimeoutError: The deadline passed or a read timed out.
-        QuoineConnectionError: The connection broke before the body was complete.
+        QuoineConnectionError: The connection broke before the body was complete,
+            or the answer was an informational 1xx (the connection is closed).
         QuoineResponseException: A successful answer larger than :data:`MAX_BODY_BYTES`.
     """
     raw = response.raw
     if raw is None or getattr(response, "_content_consumed", False):
         return  # already read, e.g. by a caching or mocking transport adapter
+    if response.status_code < 200:
+        # An informational answer (103 Early Hints...) where the answer belongs:
+        # the real one may follow on this connection, so it must never be reused.
+        raw.close()
+        raise QuoineConnectionError(
+            f"the server sent an informational {response.status_code} answer in place of "
+            "the answer; connection closed, the request may have been processed",
+            sent=True,
+        )
     # read1 (urllib3 >= 2.3) returns after one socket read; plain read fills the chunk.
     read = getattr(raw, "read1", None) or raw.read
     limit = MAX_BODY_BYTES if response.status_code < 300 else ERROR_BODY_LIMIT

@@ -379,7 +379,8 @@ def outcome_unknown(exc: BaseException) -> bool:
 
     True when the request may have reached the server but no usable answer came
     back: a transport failure after sending (read timeout, reset, cut-off body),
-    any 5xx answer, or a 2xx answer whose body is not valid JSON.
+    any 5xx answer, a 2xx answer whose body is not valid JSON, and every
+    :class:`QuoineAmbiguousOrderError`.
 
     Args:
         exc: The exception a request raised.
@@ -393,7 +394,7 @@ def outcome_unknown(exc: BaseException) -> bool:
     """
     if isinstance(exc, QuoineTransportError):
         return exc.sent
-    if isinstance(exc, QuoineServerError):
+    if isinstance(exc, (QuoineServerError, QuoineAmbiguousOrderError)):
         return True
     return isinstance(exc, QuoineResponseException) and 200 <= exc.status_code < 300
 
@@ -417,7 +418,8 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
         message: The decoded error message.
 
     Returns:
-        The delay in seconds (never negative), or None when neither says.
+        The delay in seconds, or None when neither says. Every way of saying
+        "now" (0, a negative number, a date in the past) is 0.0.
 
     Example:
         >>> retry_after_seconds({}, "API rate limit exceeded. Please retry after 300s")
@@ -432,8 +434,8 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
             if when is not None:
                 return max(0.0, when - time.time())
         else:
-            if seconds >= 0 and seconds == seconds and seconds != float("inf"):
-                return seconds
+            if seconds == seconds and seconds != float("inf"):
+                return max(seconds, 0.0)  # zero or less: now
     match = _RETRY_AFTER_IN_MESSAGE.search(message or "")
     return float(match.group(1)) if match else None
 

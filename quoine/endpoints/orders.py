@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from .._base import JSON, EndpointMixin
@@ -93,6 +95,30 @@ def _edit_body(quantity: Amount | None, price: Amount | None) -> JSON:
         "price": optional_decimal(price, "price"),
     }
     return {"order": drop_none(order)}
+
+
+def _ambiguous(
+    message: str, client_order_id: str | None, failure: QuoineError
+) -> QuoineAmbiguousOrderError:
+    error = QuoineAmbiguousOrderError(message, client_order_id=client_order_id)
+    error.attempts = max(failure.attempts, 1)  # at least the one whose answer was lost
+    return error
+
+
+def _cancel_unsettled(exc: QuoineError) -> bool:
+    """Whether a cancel's failure leaves its outcome to be looked up.
+
+    A "not found" answer to a cancel sent more than once may mean an earlier
+    attempt cancelled the order; a lost or unreadable answer says nothing.
+    """
+    return outcome_unknown(exc) or (isinstance(exc, QuoineNotFoundError) and exc.attempts > 1)
+
+
+def _same_amount(sent: Any, wanted: str) -> bool:
+    try:
+        return Decimal(str(sent)) == Decimal(wanted)
+    except (ArithmeticError, ValueError):
+        return False
 
 
 class OrdersMixin(EndpointMixin):
@@ -225,10 +251,11 @@ class OrdersMixin(EndpointMixin):
                 was not found, or the lookup failed too.
         """
         if client_order_id is None:
-            raise QuoineAmbiguousOrderError(
+            raise _ambiguous(
                 f"the order may or may not have been placed ({failure}); it had no "
                 "client_order_id to look it up by",
-                client_order_id=None,
+                None,
+                failure,
             ) from failure
         outcome = "not found"
         for lookup in range(_LOOKUPS):
@@ -242,10 +269,65 @@ class OrdersMixin(EndpointMixin):
                 outcome = f"the lookup failed too ({type(lookup_error).__name__})"
                 break
             return found
-        raise QuoineAmbiguousOrderError(
+        raise _ambiguous(
             f"the order may or may not have been placed ({failure}); looked up by "
             f"client_order_id {client_order_id!r}: {outcome}",
-            client_order_id=client_order_id,
+            client_order_id,
+            failure,
+        ) from failure
+
+    def _settle_cancel(
+        self, lookup: Callable[[], JSON], failure: QuoineError, client_order_id: str | None
+    ) -> JSON:
+        """Find out what a cancel did when its answer cannot be trusted.
+
+        Called when a re-sent cancel was answered "not found" (an earlier attempt
+        may have cancelled the order) or when no usable answer came back at all.
+        Returns the order when it is cancelled; raises ``failure`` when the
+        order is there and not cancelled (it filled, or the cancel did not
+        happen), or does not exist.
+
+        Raises:
+            QuoineAmbiguousOrderError: The order could not be read.
+        """
+        try:
+            order = lookup()
+        except QuoineNotFoundError:
+            order = None
+        except QuoineError as lookup_error:
+            raise _ambiguous(
+                f"the cancel may or may not have been carried out ({failure}); the order "
+                f"could not be read ({type(lookup_error).__name__})",
+                client_order_id,
+                failure,
+            ) from failure
+        if isinstance(order, dict) and order.get("status") == "cancelled":
+            return order
+        raise failure
+
+    def _settle_edit(
+        self, lookup: Callable[[], JSON], edit: JSON, failure: QuoineError, cid: str | None
+    ) -> JSON:
+        """Find out what an edit whose answer was lost did; it is never sent again.
+
+        Returns the order when it shows the new quantity and price.
+
+        Raises:
+            QuoineAmbiguousOrderError: The order does not show them (yet), or
+                could not be read.
+        """
+        try:
+            order = lookup()
+        except QuoineError as lookup_error:
+            outcome = f"the order could not be read ({type(lookup_error).__name__})"
+        else:
+            if all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
+                return order
+            outcome = "the order does not show the new values"
+        raise _ambiguous(
+            f"the edit may or may not have been carried out ({failure}); {outcome}",
+            cid,
+            failure,
         ) from failure
 
     def create_limit_buy(
@@ -582,19 +664,27 @@ class OrdersMixin(EndpointMixin):
             The order, with status ``cancelled``.
 
         A cancel is safe to repeat, so it is retried like a GET (timeouts, resets,
-        502/503/504). If an earlier attempt went through, the retry is answered
-        :class:`~quoine.exceptions.QuoineOrderNotFound`.
+        502/503/504). When a re-sent cancel is answered "not found", or no usable
+        answer comes back, the client looks the order up and returns it if it is
+        cancelled (an earlier attempt did it); see :doc:`/reliability`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (maybe already filled or
-                cancelled, possibly by an attempt whose answer was lost).
+            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineAmbiguousOrderError: The cancel may or may not have been carried
+                out and the order could not be read.
 
         Example:
             .. code-block:: python
 
                 client.cancel_order(order_id)
         """
-        result: JSON = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
+        path = _order_path(order_id)
+        try:
+            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+        except QuoineError as exc:
+            if not _cancel_unsettled(exc):
+                raise
+            return self._settle_cancel(lambda: self.get_order(order_id), exc, None)
         return result
 
     def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
@@ -608,12 +698,26 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The cancelled order.
 
+        Retried and settled like :meth:`cancel_order`.
+
+        Raises:
+            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineAmbiguousOrderError: The cancel may or may not have been carried
+                out and the order could not be read.
+
         Example:
             .. code-block:: python
 
                 client.cancel_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
+        path = _client_path(client_order_id)
+        try:
+            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+        except QuoineError as exc:
+            if not _cancel_unsettled(exc):
+                raise
+            lookup = partial(self.get_order_by_client_order_id, client_order_id)
+            return self._settle_cancel(lookup, exc, client_order_id)
         return result
 
     def cancel_all_orders(
@@ -667,15 +771,27 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The updated order.
 
+        An edit is never sent again once it may have reached the exchange; when
+        its answer is lost the client looks the order up and returns it if it
+        shows the new values.
+
         Raises:
             QuoineValidationError: Neither quantity nor price given.
+            QuoineAmbiguousOrderError: The answer was lost and the order does not
+                show the new values (or could not be read).
 
         Example:
             .. code-block:: python
 
                 client.update_live_order(order_id, price="510")
         """
-        result: JSON = self._put(_order_path(order_id), _edit_body(quantity, price))
+        edit = _edit_body(quantity, price)
+        try:
+            result: JSON = self._put(_order_path(order_id), edit)
+        except QuoineError as exc:
+            if not outcome_unknown(exc):
+                raise
+            return self._settle_edit(lambda: self.get_order(order_id), edit, exc, None)
         return result
 
     def update_live_order_by_client_order_id(
@@ -696,12 +812,25 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The updated order.
 
+        Settled like :meth:`update_live_order` when its answer is lost.
+
+        Raises:
+            QuoineAmbiguousOrderError: The answer was lost and the order does not
+                show the new values (or could not be read).
+
         Example:
             .. code-block:: python
 
                 client.update_live_order_by_client_order_id(client_order_id, quantity="0.02")
         """
-        result: JSON = self._put(_client_path(client_order_id), _edit_body(quantity, price))
+        path, edit = _client_path(client_order_id), _edit_body(quantity, price)
+        try:
+            result: JSON = self._put(path, edit)
+        except QuoineError as exc:
+            if not outcome_unknown(exc):
+                raise
+            lookup = partial(self.get_order_by_client_order_id, client_order_id)
+            return self._settle_edit(lookup, edit, exc, client_order_id)
         return result
 
     def get_order_trades(self, order_id: IdLike) -> list[JSON]:

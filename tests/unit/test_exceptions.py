@@ -173,7 +173,9 @@ def test_str_never_raises_for_any_json(status, body):
         ({"Retry-After": "86400"}, "", 86400.0),
         ({}, "API rate limit exceeded. Please retry after 300s", 300.0),
         ({"Retry-After": "garbage"}, "Please retry after 60s", 60.0),
-        ({"Retry-After": "-5"}, "", None),
+        ({"Retry-After": "-5"}, "", 0.0),  # every way of saying "now" is 0
+        ({"Retry-After": "0"}, "", 0.0),
+        ({"Retry-After": "0.0"}, "", 0.0),
         ({"Retry-After": "nan"}, "", None),
         ({}, "slow down", None),
         ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, "", 0.0),
