@@ -512,6 +512,10 @@ class LiquidTap:
             except QuoineError as exc:
                 self._fail(exc)
                 return
+            except Exception as exc:  # a bug: tell the reader rather than leave it waiting
+                logger.exception("realtime: reconnecting failed unexpectedly")
+                self._fail(QuoineRealtimeError(f"reconnecting failed: {type(exc).__name__}"))
+                return
             if new is None:
                 return
             conn = new
@@ -658,7 +662,7 @@ class LiquidTap:
         for refresh in list(self._refreshers):
             try:
                 refresh()
-            except QuoineError as exc:
+            except Exception as exc:  # the book stays as it was; the next gap retries
                 logger.warning("realtime: refreshing from REST after a gap failed: %s", exc)
         return buffered
 

@@ -392,10 +392,15 @@ def test_a_failing_refresh_still_gives_the_gap(
     def refresh() -> None:
         raise QuoineConnectionError("REST is down")
 
+    def broken() -> None:
+        raise KeyError("buy_price_levels")
+
     tap.add_refresher(refresh)
+    tap.add_refresher(broken)
     fake_tap.drop()
     assert isinstance(next_event(tap), Gap)
-    assert "refreshing from REST after a gap failed" in caplog.text
+    assert "gap failed: QuoineConnectionError: REST is down" in caplog.text
+    assert "refreshing from REST after a gap failed: 'buy_price_levels'" in caplog.text
 
 
 def test_unconfirmed_resubscription_retries(fake_tap: FakeTap) -> None:
