@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -83,3 +84,13 @@ def tap(sandbox: Sandbox, **options: Any) -> Iterator[Tap]:
     assert url is not None
     with connect(url, open_timeout=WAIT, **options) as ws:
         yield Tap(ws)
+
+
+def wait_for(condition: Any, what: str) -> None:
+    """Block until ``condition()`` is true (polled on a threading.Event, never a bare sleep)."""
+    tick = threading.Event()
+    for _ in range(int(WAIT / 0.01)):
+        if condition():
+            return
+        tick.wait(0.01)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 from .exchange import DEMO_TOKEN_ID
-from .faults import FAULT_KINDS
+from .faults import FAULT_KINDS, TAP_FAULT_KINDS
 from .server import Sandbox
 
 __all__ = ["main", "parse_fault"]
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="KIND[,key=value...]",
-        help=f"inject a fault; kinds: {', '.join(FAULT_KINDS)}",
+        help=f"inject a fault; kinds: {', '.join(FAULT_KINDS + TAP_FAULT_KINDS)}",
     )
     parser.add_argument(
         "--random-faults",

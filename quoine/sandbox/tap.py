@@ -27,7 +27,8 @@ What it serves (the protocol of the real service, see ``docs/sandbox.rst``):
   the channel (code 4009).
 * Public channels per product ``<pair>`` (e.g. ``btcjpy``):
   ``price_ladders_cash_<pair>_buy`` / ``_sell`` (``updated``, the side's top 40
-  whenever it changes), ``executions_cash_<pair>`` and
+  whenever it changes), ``price_ladders_cash_<pair>`` (both sides, ``{"bids",
+  "asks", "timestamp"}``), ``executions_cash_<pair>`` and
   ``execution_details_cash_<pair>`` (``created``, one per trade),
   ``product_cash_<pair>_<id>`` (``updated``). Private channels:
   ``user_account_<ccy>_orders`` and ``user_account_<ccy>_trades`` (``updated``;
@@ -78,6 +79,9 @@ if TYPE_CHECKING:
 __all__ = ["TapServer"]
 
 logger = logging.getLogger("quoine.sandbox.tap")
+# websockets logs frames at DEBUG, auth requests (JWTs) included: never below INFO
+_ws_logger = logging.getLogger("quoine.sandbox.tap.websockets")
+_ws_logger.setLevel(logging.INFO)
 PATH = "/app/LiquidTapClient"
 _CLOSE = None  # queue sentinel: close the connection after the frames before it
 
@@ -94,6 +98,13 @@ class _Conn:
         self.last_seen = now
         self.close_with: tuple[int, str] | None = None  # set when closing gracefully
         self.dead = False
+        self.allowance = 0.0  # frames the client may still send now (token bucket)
+
+    def spend(self, now: float, rate: float) -> bool:
+        """Count one client frame; False when over ``rate`` per second (burst: one second's)."""
+        elapsed, self.last_seen = now - self.last_seen, now
+        self.allowance = min(rate, self.allowance + elapsed * rate) - 1
+        return self.allowance >= 0
 
     def push(self, text: str | None) -> bool:
         """Queue a frame; False when the queue is full (the caller drops us)."""
@@ -123,6 +134,8 @@ class TapServer:
         max_frame: Largest client frame in bytes.
         max_connections: Connections beyond this are refused with HTTP 503.
         max_channels: Subscriptions per connection.
+        max_rate: Client frames per second per connection (bursts of as many);
+            beyond, ``pusher:error`` 4301 and the connection is closed with 4301.
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -138,6 +151,7 @@ class TapServer:
         self.max_frame = 64 * 1024
         self.max_connections = 1000
         self.max_channels = 500
+        self.max_rate = 200.0
         self.feed: Feed | None = None
         self._conns: set[_Conn] = set()
         self._subs: dict[str, set[_Conn]] = {}
@@ -214,7 +228,7 @@ class TapServer:
             compression=None,
             max_size=self.max_frame,
             close_timeout=2,
-            logger=logger,
+            logger=_ws_logger,
         )
         self.port = server.sockets[0].getsockname()[1]
         self._loop = asyncio.get_running_loop()
@@ -239,13 +253,16 @@ class TapServer:
         loop = asyncio.get_running_loop()
         socket_id = f"{random.randrange(10**9)}.{next(self._ids)}"
         conn = _Conn(ws, self.queue_size, socket_id, loop.time())
+        conn.allowance = self.max_rate
         self._conns.add(conn)
         writer = asyncio.create_task(self._write(conn))
         established = {"activity_timeout": self.activity_timeout, "socket_id": socket_id}
         conn.push(frame("pusher:connection_established", dumps(established)))
         try:
             async for message in ws:
-                conn.last_seen = loop.time()
+                if not conn.spend(loop.time(), self.max_rate):
+                    self._close(conn, 4301, "Too many frames; slow down")
+                    break
                 await self._on_message(conn, message)
                 if conn.dead:
                     break
@@ -272,13 +289,8 @@ class TapServer:
     def _forget(self, conn: _Conn) -> None:
         conn.dead = True
         self._conns.discard(conn)
-        for channel in conn.channels:
-            subs = self._subs.get(channel)
-            if subs is not None:
-                subs.discard(conn)
-                if not subs:
-                    del self._subs[channel]
-        conn.channels.clear()
+        for channel in list(conn.channels):
+            self._leave(conn, channel)
         if conn.user is not None and self.feed is not None:
             self.feed.unwatch(conn.user.id)
             conn.user = None
@@ -337,7 +349,7 @@ class TapServer:
         if event == "pusher:ping":
             self._send(conn, frame("pusher:pong", {}))
         elif event == "pusher:subscribe":
-            self._subscribe(conn, data.get("channel", channel))
+            await self._subscribe(conn, data.get("channel", channel))
         elif event == "pusher:unsubscribe":
             self._unsubscribe(conn, data.get("channel", channel))
         elif event == "quoine:auth_request":
@@ -356,7 +368,7 @@ class TapServer:
             self._close(conn, fired.rule.status or 4200, "Generic reconnect immediately")
         return True
 
-    def _subscribe(self, conn: _Conn, name: Any) -> None:
+    async def _subscribe(self, conn: _Conn, name: Any) -> None:
         if not isinstance(name, str) or not name or len(name) > 200:
             self._send(conn, frame("pusher:error", {"message": "channel name missing or invalid"}))
             return
@@ -364,22 +376,36 @@ class TapServer:
             refusal = {"code": 4009, "message": "Private channel: authenticate first"}
             self._send(conn, frame("pusher:error", refusal, name))
             return
-        if name not in conn.channels and len(conn.channels) >= self.max_channels:
-            self._send(conn, frame("pusher:error", {"message": "too many channels"}, name))
-            return
-        conn.channels.add(name)
-        self._subs.setdefault(name, set()).add(conn)
+        if name not in conn.channels:
+            if len(conn.channels) >= self.max_channels:
+                self._send(conn, frame("pusher:error", {"message": "too many channels"}, name))
+                return
+            assert self.feed is not None
+            keys = self.feed.ladder_keys(name)
+            if keys:  # its current top 40, before the confirmation
+                await asyncio.to_thread(self.feed.track, keys)
+                if conn.dead:
+                    self.feed.untrack(keys)
+                    return
+            conn.channels.add(name)
+            self._subs.setdefault(name, set()).add(conn)
         self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
 
     def _unsubscribe(self, conn: _Conn, name: Any) -> None:
-        if not isinstance(name, str) or name not in conn.channels:
-            return
+        if isinstance(name, str) and name in conn.channels:
+            self._leave(conn, name)
+
+    def _leave(self, conn: _Conn, name: str) -> None:
         conn.channels.discard(name)
         subs = self._subs.get(name)
         if subs is not None:
             subs.discard(conn)
             if not subs:
                 del self._subs[name]
+        assert self.feed is not None
+        keys = self.feed.ladder_keys(name)
+        if keys:
+            self.feed.untrack(keys)
 
     async def _authenticate(self, conn: _Conn, data: dict[str, Any]) -> None:
         headers = data.get("headers")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .tap_lock import quietly
 
@@ -36,6 +36,7 @@ MAX_EXECUTIONS = 1000
 ``seed_executions`` only announces its last ones)."""
 
 Levels = tuple[tuple[Decimal, Decimal], ...]
+Key = tuple[int, Optional[bool]]  # product id, and True/False = buy/sell, None = both sides
 _ORDER_NUMBERS = (
     "quantity",
     "disc_quantity",
@@ -104,7 +105,14 @@ def _top(book: Book, buy: bool) -> Levels:
     prices = book.prices[buy]
     chosen = prices[: -LADDER_DEPTH - 1 : -1] if buy else prices[:LADDER_DEPTH]
     levels = book.levels[buy]
-    return tuple((p, sum((o.remaining for o in levels[p]), Decimal(0))) for p in chosen)
+    out = []
+    for price in chosen:
+        level = levels[price]
+        if len(level) == 1:  # the usual case, without a generator
+            out.append((price, level[0].remaining))
+        else:
+            out.append((price, sum((o.remaining for o in level), Decimal(0))))
+    return tuple(out)
 
 
 def _order_fp(order: Order) -> tuple[Any, ...]:
@@ -185,19 +193,51 @@ class _Mark:
 class _ProductView(NamedTuple):
     product: Product
     code: str
-    buy: Levels
-    sell: Levels
+    ladders: list[tuple[bool, Levels]]  # changed sides of the tracked ones
+    both: tuple[Levels, Levels, str] | None  # bids, asks, timestamp for the two-sided channel
     product_json: dict[str, Any] | None
     executions: list[Execution]
+
+
+def _ladder(levels: Levels) -> list[list[str]]:
+    return [[_fixed(p, 5), _fixed(q, 8)] for p, q in levels]
+
+
+def _render_product(view: _ProductView, out: list[tuple[str, str]]) -> None:
+    """Frames of one product's changes (outside the lock)."""
+    for buy, levels in view.ladders:
+        channel = f"price_ladders_cash_{view.code}_{'buy' if buy else 'sell'}"
+        out.append((channel, frame("updated", dumps(_ladder(levels)), channel)))
+    if view.both is not None:
+        bids, asks, stamp = view.both
+        channel = f"price_ladders_cash_{view.code}"
+        both = {"bids": _ladder(bids), "asks": _ladder(asks), "timestamp": stamp}
+        out.append((channel, frame("updated", dumps(both), channel)))
+    if view.product_json is not None:
+        channel = f"product_cash_{view.code}_{view.product.id}"
+        out.append((channel, frame("updated", dumps(view.product_json), channel)))
+    for exe in view.executions:
+        public = _public_execution(exe)
+        channel = f"executions_cash_{view.code}"
+        out.append((channel, frame("created", dumps(public), channel)))
+        public["buy_order_id"] = exe.buy_order.id if exe.buy_order else None
+        public["sell_order_id"] = exe.sell_order.id if exe.sell_order else None
+        channel = f"execution_details_cash_{view.code}"
+        out.append((channel, frame("created", dumps(public), channel)))
 
 
 class Feed:
     """The exchange's changes since the last poll, per channel.
 
-    Only the feed thread calls :meth:`poll`; :meth:`watch` may run on any
-    thread (it takes the exchange lock) and :meth:`unwatch` on any thread
-    (it only queues). The first poll happens in the constructor and is
-    discarded, so events start from "now".
+    Only the feed thread calls :meth:`poll`. :meth:`watch` and :meth:`track`
+    may run on any thread (they take the exchange lock); :meth:`unwatch` and
+    :meth:`untrack` on any thread (they only queue). Events start from the
+    construction: nothing that happened before is announced.
+
+    Ladder sides cost a top-40 snapshot per poll, so only the tracked ones (a
+    connection subscribed to them) are compared; :meth:`track` records the
+    side's current top 40 before the subscription is confirmed, so no change
+    made after the confirmation can be missed.
 
     Args:
         exchange: The exchange to follow.
@@ -205,12 +245,38 @@ class Feed:
 
     def __init__(self, exchange: Exchange) -> None:
         self.exchange = exchange
-        self._ladders: dict[tuple[int, bool], Levels] = {}
+        self._ladders: dict[Key, Levels] = {}  # tracked sides: last sent
+        self._tracked: dict[Key, int] = {}
         self._product_fp: dict[int, tuple[Any, ...]] = {}
         self._executions: dict[int, int] = {}
         self._marks: dict[int, _Mark] = {}
-        self._unwatched: deque[int] = deque()
+        self._released: deque[tuple[str, Any]] = deque()
+        self._keys: dict[str, tuple[Key, ...]] = {}
+        for p in exchange.products.values():
+            name = f"price_ladders_cash_{p.code.lower()}"
+            self._keys[name + "_buy"] = ((p.id, True),)
+            self._keys[name + "_sell"] = ((p.id, False),)
+            self._keys[name] = ((p.id, True), (p.id, False), (p.id, None))
         self.poll()
+
+    def ladder_keys(self, channel: str) -> tuple[Key, ...]:
+        """What a ladder channel needs tracked (empty for other channels)."""
+        return self._keys.get(channel, ())
+
+    def track(self, keys: tuple[Key, ...]) -> None:
+        """Compare these ladder sides from now on (counted per caller)."""
+        with quietly(self.exchange.lock):
+            for key in keys:
+                count = self._tracked.get(key, 0)
+                pid, buy = key
+                if count == 0 and buy is not None:
+                    self._ladders[key] = _top(self.exchange.products[pid].book, buy)
+                self._tracked[key] = count + 1
+
+    def untrack(self, keys: tuple[Key, ...]) -> None:
+        """Undo one :meth:`track` (applied at the next poll)."""
+        for key in keys:
+            self._released.append(("side", key))
 
     def watch(self, user: User) -> None:
         """Follow a user's orders, fills and trades from now on (counted per caller)."""
@@ -226,38 +292,51 @@ class Feed:
 
     def unwatch(self, user_id: int) -> None:
         """Undo one :meth:`watch` (applied at the next poll)."""
-        self._unwatched.append(user_id)
+        self._released.append(("user", user_id))
 
     def poll(self) -> Batch:
         """Collect the changes under the lock and render them outside it."""
         with quietly(self.exchange.lock):
-            while self._unwatched:
-                self._drop_watch(self._unwatched.popleft())
+            while self._released:
+                self._release(*self._released.popleft())
             views = self._collect_products()
             private = [(m.user.id, *e) for m in self._marks.values() for e in self._collect(m)]
         batch = Batch([], [])
         for view in views:
-            self._render_product(view, batch.public)
+            _render_product(view, batch.public)
         for uid, channel, event, payload in private:
             batch.private.append((uid, channel, frame(event, dumps(payload), channel)))
         return batch
 
-    def _drop_watch(self, user_id: int) -> None:
-        mark = self._marks.get(user_id)
+    def _release(self, kind: str, key: Any) -> None:
+        if kind == "side":
+            count = self._tracked.get(key, 0) - 1
+            if count > 0:
+                self._tracked[key] = count
+            else:
+                self._tracked.pop(key, None)
+                self._ladders.pop(key, None)
+            return
+        mark = self._marks.get(key)
         if mark is not None:
             mark.watchers -= 1
             if mark.watchers <= 0:
-                del self._marks[user_id]
+                del self._marks[key]
 
     def _collect_products(self) -> list[_ProductView]:
+        """What changed per product (under the lock): cheap except tracked ladder sides."""
         now = self.exchange.now()
         views = []
         for product in self.exchange.products.values():
-            buy, sell = _top(product.book, True), _top(product.book, False)
+            ladders = self._changed_sides(product)
+            both = None
+            if ladders and (product.id, None) in self._tracked:
+                bids, asks = self._ladders[(product.id, True)], self._ladders[(product.id, False)]
+                both = (bids, asks, f"{now:.6f}")
             count = len(product.executions)
             fp = (
-                buy[0] if buy else None,
-                sell[0] if sell else None,
+                product.book.best(True),
+                product.book.best(False),
                 product.last_price,
                 count,
                 product.disabled,
@@ -269,30 +348,22 @@ class Feed:
             seen = self._executions.get(product.id, count)
             self._executions[product.id] = count
             new = product.executions[max(seen, count - MAX_EXECUTIONS) : count]
-            views.append(_ProductView(product, product.code.lower(), buy, sell, product_json, new))
+            if ladders or product_json is not None or new:
+                code = product.code.lower()
+                views.append(_ProductView(product, code, ladders, both, product_json, new))
         return views
 
-    def _render_product(self, view: _ProductView, out: list[tuple[str, str]]) -> None:
-        pid = view.product.id
-        for buy, levels in ((True, view.buy), (False, view.sell)):
-            previous = self._ladders.get((pid, buy))
-            self._ladders[(pid, buy)] = levels
-            if previous is None or previous == levels:
-                continue
-            channel = f"price_ladders_cash_{view.code}_{'buy' if buy else 'sell'}"
-            ladder = [[_fixed(p, 5), _fixed(q, 8)] for p, q in levels]
-            out.append((channel, frame("updated", dumps(ladder), channel)))
-        if view.product_json is not None:
-            channel = f"product_cash_{view.code}_{pid}"
-            out.append((channel, frame("updated", dumps(view.product_json), channel)))
-        for exe in view.executions:
-            channel = f"executions_cash_{view.code}"
-            out.append((channel, frame("created", dumps(_public_execution(exe)), channel)))
-            details = _public_execution(exe)
-            details["buy_order_id"] = exe.buy_order.id if exe.buy_order else None
-            details["sell_order_id"] = exe.sell_order.id if exe.sell_order else None
-            channel = f"execution_details_cash_{view.code}"
-            out.append((channel, frame("created", dumps(details), channel)))
+    def _changed_sides(self, product: Product) -> list[tuple[bool, Levels]]:
+        """The tracked ladder sides of a product whose top 40 changed (now remembered)."""
+        changed = []
+        for buy in (True, False):
+            key = (product.id, buy)
+            if key in self._ladders:
+                levels = _top(product.book, buy)
+                if levels != self._ladders[key]:
+                    self._ladders[key] = levels
+                    changed.append((buy, levels))
+        return changed
 
     def _collect(self, mark: _Mark) -> list[tuple[str, str, dict[str, Any]]]:
         """A watched user's changed orders, new fills and changed trades (under the lock)."""

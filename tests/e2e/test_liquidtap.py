@@ -85,6 +85,7 @@ def on_connect(data):
 
 tap.pusher.connection.bind("pusher:connection_established", on_connect)
 tap.pusher.connection.bind("quoine:auth_success", lambda data: say("auth", None, data))
+tap.pusher.connection.bind("quoine:auth_failure", lambda data: say("auth_failure", None, data))
 bind(tap.subscribe("user_account_usd_orders"))  # sent after quoine:auth_success
 tap.pusher.connect()
 sys.stdin.readline()  # the test says when to leave
@@ -101,7 +102,7 @@ class Script:
         assert url is not None
         port = url.split(":")[2].split("/")[0]
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        env.update(PYTHONPATH=str(site), PYTHONWARNINGS="ignore", NO_PROXY="*")
+        env.update(PYTHONPATH=str(site), PYTHONWARNINGS="ignore", NO_PROXY="*", no_proxy="*")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(SCRIPT), port, sandbox.token_id, sandbox.secret],
             stdin=subprocess.PIPE,
@@ -183,3 +184,42 @@ def test_liquidtap_gets_ladders_and_its_own_orders(liquidtap_dir, sandbox, tmp_p
     finally:
         script.finish()
     assert sandbox.tap is not None
+
+
+@pytest.mark.parametrize("strict_nonce", [False, True])
+def test_liquidtap_reconnects_after_pusher_error_4200(liquidtap_dir, tmp_path, strict_nonce):
+    """After 4200 liquidtap reconnects at once and re-sends its first token.
+
+    The sandbox takes an equal nonce only with ``strict_nonce=False``; a strict
+    one refuses the replayed token, as a nonce-checking server would.
+    """
+    orders = "user_account_usd_orders"
+    buy = "price_ladders_cash_btcusd_buy"
+    with Sandbox(rate_limit=None, seed=11, strict_nonce=strict_nonce) as sb:
+        script = Script(liquidtap_dir, sb, tmp_path)
+        try:
+            script.next("connected")
+            script.next("auth")
+            script.next("subscribed", orders)
+            rule = sb.faults.add("tap_error", path=buy)  # the next ladder: pusher:error 4200
+            ex = sb.exchange
+            best = ex.products[1].book.best(True)
+            assert best is not None
+            fields = {"order_type": "limit", "product_id": 1, "side": "buy", "quantity": "0.01"}
+            ex.place_order(ex.demo, {**fields, "price": str(best + 1)})
+            script.next("connected")  # a new connection
+            assert rule.fired == 1
+            script.skipped.clear()  # what the first connection said
+            if strict_nonce:
+                failure = script.next("auth_failure")
+                assert failure == {"message": "nonce is too small"}
+                return
+            script.next("auth")
+            script.next("subscribed", orders)
+            order = ex.place_order(ex.demo, {**fields, "price": str(best + 2)})
+            ladder = json.loads(script.next("updated", buy))
+            assert ladder[0] == [f"{best + 2:.5f}", "0.01000000"]
+            update = json.loads(script.next("updated", orders))
+            assert update["id"] == order.id and update["status"] == "live"
+        finally:
+            script.finish()

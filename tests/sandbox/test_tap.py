@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from decimal import Decimal
 
 import pytest
-from _tap import forged_token, tap
+from _tap import forged_token, tap, wait_for
 
 from quoine.sandbox import Sandbox
 
@@ -329,3 +330,88 @@ def test_stop_closes_connections_and_threads():
         assert "ConnectionClosed" in type(info.value).__name__
     names = {t.name for t in threading.enumerate()} - before
     assert not any(name.startswith("quoine-tap") for name in names)
+
+
+def test_a_ladder_side_is_compared_while_anyone_subscribes(sandbox, api):
+    feed = sandbox.tap.feed
+    with tap(sandbox) as a, tap(sandbox) as b:
+        a.subscribe(BUY)
+        b.subscribe(BUY)
+        b.subscribe(BUY)  # a repeated subscribe counts once
+        assert feed._tracked == {(1, True): 2}
+        b.send("pusher:unsubscribe", {"channel": BUY})
+        price = top_bid(sandbox) + 1
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.01", price=str(price))
+        assert a.event(BUY, "updated")[0][0] == f"{price:.5f}"  # a still gets it
+        assert sandbox.tap.wait_fed()
+        assert feed._tracked == {(1, True): 1}
+    wait_for(lambda: sandbox.tap.connections == 0, "both connections to end")
+    with sandbox.exchange.lock:  # a change: the next poll applies the releases
+        pass
+    assert sandbox.tap.wait_fed()
+    assert feed._tracked == {} and feed._ladders == {}
+
+
+def test_the_token_is_never_logged(sandbox, api, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = api.token("/realtime")
+    with tap(sandbox) as t:
+        assert t.auth(token)["event"] == "quoine:auth_success"
+        assert t.auth("x" + token)["event"] == "quoine:auth_failure"
+    server_side = [r for r in caplog.records if r.name.startswith("quoine")]
+    assert server_side  # the server did log (at INFO) ...
+    signature = token.rsplit(".", 1)[1]
+    for record in server_side:  # ... but no part of the token
+        assert signature[-12:] not in record.getMessage()
+        assert token[:20] not in record.getMessage()
+
+
+def test_too_many_channels_are_refused_per_channel(sandbox):
+    sandbox.tap.max_channels = 2
+    with tap(sandbox) as t:
+        t.subscribe("a")
+        t.subscribe("b")
+        t.subscribe("b")  # already there: fine
+        refusal = t.subscribe("c")
+        assert refusal["event"] == "pusher:error" and refusal["channel"] == "c"
+        t.send("pusher:unsubscribe", {"channel": "a"})
+        assert t.subscribe("c")["event"] == "pusher_internal:subscription_succeeded"
+
+
+def test_a_non_numeric_exp_is_an_invalid_token(sandbox, api):
+    token = forged_token(sandbox.token_id, sandbox.secret, nonce=next(api._nonce), exp="soon")
+    with tap(sandbox) as t:
+        assert t.auth(token)["data"] == {"message": "invalid token"}
+    future = forged_token(
+        sandbox.token_id, sandbox.secret, nonce=next(api._nonce), exp=sandbox.exchange.now() + 60
+    )
+    with tap(sandbox) as t:
+        assert t.auth(future)["event"] == "quoine:auth_success"
+
+
+def test_tap_server_lifecycle_and_a_busy_port(sandbox):
+    from quoine.sandbox.tap import TapServer
+
+    server = TapServer(sandbox.app)
+    with pytest.raises(RuntimeError):
+        _ = server.url
+    server.stop()  # not started: nothing to do
+    busy = int(sandbox.tap_url.split(":")[2].split("/")[0])
+    with pytest.raises(OSError):
+        TapServer(sandbox.app, port=busy).start()
+    assert server.start() is server.start()  # starting twice is one server
+    try:
+        assert server.url != sandbox.tap_url
+    finally:
+        server.stop()
+        server.stop()
+
+
+def test_the_two_sided_ladder_channel_over_the_wire(sandbox, api):
+    with tap(sandbox) as t:
+        t.subscribe("price_ladders_cash_btcusd")
+        price = top_bid(sandbox) + 1
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.01", price=str(price))
+        both = t.event("price_ladders_cash_btcusd", "updated")
+        assert both["bids"][0] == [f"{price:.5f}", "0.01000000"]
+        assert [[D(p), D(q)] for p, q in both["asks"]] == book_levels(sandbox, False)

@@ -8,6 +8,7 @@ event (a frame, a close, a count reaching a value), never a sleep.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from _tap import WAIT, Tap, tap
+from _tap import WAIT, Tap, tap, wait_for
 from websockets.asyncio.client import connect as async_connect
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
@@ -26,16 +27,6 @@ from websockets.sync.client import ClientConnection, connect
 from quoine.sandbox import Sandbox
 
 BUY = "price_ladders_cash_btcusd_buy"
-
-
-def wait_for(condition: Any, what: str) -> None:
-    """Block until ``condition()`` is true (polled on a threading.Event, never a bare sleep)."""
-    tick = threading.Event()
-    for _ in range(int(WAIT / 0.01)):
-        if condition():
-            return
-        tick.wait(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def still_serves(t: Tap) -> None:
@@ -409,3 +400,28 @@ def test_the_exchange_works_the_same_with_a_stuck_feed_consumer(sandbox):
         assert resp.status_code == 200
         assert Decimal(resp.json()["buy_price_levels"][0][0]) > 0
         assert sandbox.exchange.totals() == before
+
+
+def test_a_frame_flood_is_closed_with_4301(sandbox):
+    sandbox.tap.max_rate = 5
+    with tap(sandbox) as t:
+        sent = 0
+        with contextlib.suppress(ConnectionClosed):  # the server may close mid-burst
+            for _ in range(40):
+                t.send("pusher:ping", "")
+                sent += 1
+        assert sent > 5
+        pongs = 0
+        while (msg := t.recv())["event"] == "pusher:pong":
+            pongs += 1
+        assert 5 <= pongs < 40  # a burst of one second's allowance, then no more
+        assert msg == {
+            "data": {"code": 4301, "message": "Too many frames; slow down"},
+            "event": "pusher:error",
+        }
+        with pytest.raises(ConnectionClosed) as info:
+            t.recv()
+        assert info.value.rcvd is not None and info.value.rcvd.code == 4301
+    sandbox.tap.max_rate = 200.0
+    with tap(sandbox) as t:
+        still_serves(t)
