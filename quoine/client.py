@@ -45,6 +45,7 @@ from .endpoints import (
 )
 from .exceptions import (
     QuoineClientRateLimitError,
+    QuoineCredentialsError,  # also importable from here, as before
     QuoineError,
     QuoineNonceError,
     QuoineRateLimitError,
@@ -71,10 +72,6 @@ class _Default(enum.Enum):
 
 
 _DEFAULT = _Default.DEFAULT
-
-
-class QuoineCredentialsError(QuoineError):
-    """A signed endpoint was called on a client without an API token id and secret."""
 
 
 class Quoine(

@@ -38,12 +38,14 @@ from ..exceptions import (
     QuoineValidationError,
     outcome_unknown,
 )
+from ..types import CancelledOrders, Execution, ExecutionPage, Order, OrderPage, Trade
 
 _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
 _STATUSES = tuple(s.value for s in OrderStatus)
 _TRADING_TYPES = tuple(t.value for t in TradingType)
-_DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
+# "net_out" is how the 2016 documentation spells "netout" (the Liquid-era spelling).
+_DIRECTIONS = (*(d.value for d in MarginOrderDirection), "net_out")
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
 _TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
 # Types whose ``price`` is required (the limit or the stop price).
@@ -142,7 +144,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         margin_type: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place an order.
 
         API: ``POST /orders`` with body ``{"order": {...}}``, signed. Every
@@ -173,7 +175,8 @@ class OrdersMixin(EndpointMixin):
             stop_loss: Stop-loss price (margin orders).
             leverage_level: Leverage for margin orders, e.g. 2, 4, 5, 10, 25.
             funding_currency: Currency funding a margin order.
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             margin_type: ``cross`` or ``isolated``.
 
         Returns:
@@ -233,14 +236,14 @@ class OrdersMixin(EndpointMixin):
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
         try:
-            result: JSON = self._post("orders", {"order": drop_none(order)})
+            result: Order = self._post("orders", {"order": drop_none(order)})
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
             return self._find_placed_order(order["client_order_id"], exc)
         return result
 
-    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> JSON:
+    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> Order:
         """Resolve an order request that may or may not have been carried out.
 
         Never sends the order again. Looks it up by ``client_order_id`` a few
@@ -262,7 +265,7 @@ class OrdersMixin(EndpointMixin):
             if lookup:
                 self._backoff(lookup - 1)
             try:
-                found: JSON = self.get_order_by_client_order_id(client_order_id)
+                found = self.get_order_by_client_order_id(client_order_id)
             except QuoineNotFoundError:
                 continue
             except QuoineError as lookup_error:
@@ -277,8 +280,8 @@ class OrdersMixin(EndpointMixin):
         ) from failure
 
     def _settle_cancel(
-        self, lookup: Callable[[], JSON], failure: QuoineError, client_order_id: str | None
-    ) -> JSON:
+        self, lookup: Callable[[], Order], failure: QuoineError, client_order_id: str | None
+    ) -> Order:
         """Find out what a cancel did when its answer cannot be trusted.
 
         Called when a re-sent cancel was answered "not found" (an earlier attempt
@@ -306,8 +309,8 @@ class OrdersMixin(EndpointMixin):
         raise failure
 
     def _settle_edit(
-        self, lookup: Callable[[], JSON], edit: JSON, failure: QuoineError, cid: str | None
-    ) -> JSON:
+        self, lookup: Callable[[], Order], edit: JSON, failure: QuoineError, cid: str | None
+    ) -> Order:
         """Find out what an edit whose answer was lost did; it is never sent again.
 
         Returns the order when it shows the new quantity and price.
@@ -337,7 +340,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit buy order.
 
         Same as ``create_order("limit", product_id, "buy", quantity, price)``.
@@ -367,7 +370,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit sell order.
 
         Same as ``create_order("limit", product_id, "sell", quantity, price)``.
@@ -402,7 +405,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market buy order, with a slippage limit when ``price_range`` is given.
 
         Sends ``market``, or ``market_with_range`` when ``price_range`` is not None.
@@ -438,7 +441,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market sell order, with a slippage limit when ``price_range`` is given.
 
         Args:
@@ -477,7 +480,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         **options: Any,
-    ) -> JSON:
+    ) -> Order:
         """Place a leveraged (margin) order.
 
         API: ``POST /orders`` with ``leverage_level``, signed. The positional order
@@ -495,7 +498,8 @@ class OrdersMixin(EndpointMixin):
             leverage_level: 2, 4, 5, 10, 25... (default 2).
             price_range: Slippage for ``market_with_range``.
             funding_currency: Currency funding the position (default: quoted currency).
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             **options: Any keyword-only option of :meth:`create_order`
                 (``client_order_id``, ``take_profit``, ``stop_loss``, ``margin_type``...).
 
@@ -528,7 +532,7 @@ class OrdersMixin(EndpointMixin):
             **options,
         )
 
-    def get_order(self, order_id: IdLike) -> JSON:
+    def get_order(self, order_id: IdLike) -> Order:
         """Get an order, with its executions.
 
         API: ``GET /orders/{id}``, signed.
@@ -548,10 +552,10 @@ class OrdersMixin(EndpointMixin):
                 order = client.get_order(order_id)
                 print(order["status"], order["filled_quantity"])
         """
-        result: JSON = self._get(_order_path(order_id), signed=True)
+        result: Order = self._get(_order_path(order_id), signed=True)
         return result
 
-    def get_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def get_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Get an order by the ``client_order_id`` you gave it.
 
         API: ``GET /orders/client:{client_order_id}``, signed.
@@ -567,7 +571,7 @@ class OrdersMixin(EndpointMixin):
 
                 order = client.get_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._get(_client_path(client_order_id), signed=True)
+        result: Order = self._get(_client_path(client_order_id), signed=True)
         return result
 
     def get_orders(
@@ -580,7 +584,7 @@ class OrdersMixin(EndpointMixin):
         page: int | None = None,
         *,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> OrderPage:
         """Get a page of the user's orders, newest first.
 
         API: ``GET /orders``, signed, paginated.
@@ -611,19 +615,19 @@ class OrdersMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("orders", params, signed=True)
+        result: OrderPage = self._get("orders", params, signed=True)
         return result
 
     def iter_orders(
         self,
+        *,
         funding_currency: str | None = None,
         product_id: IdLike | None = None,
         status: str | None = None,
         with_details: bool = False,
-        *,
         trading_type: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Order]:
         """Iterate over all of the user's orders matching the filters, page by page.
 
         Args:
@@ -652,7 +656,7 @@ class OrdersMixin(EndpointMixin):
             trading_type=trading_type,
         )
 
-    def cancel_order(self, order_id: IdLike) -> JSON:
+    def cancel_order(self, order_id: IdLike) -> Order:
         """Cancel a live order.
 
         API: ``PUT /orders/{id}/cancel``, signed, no body.
@@ -680,14 +684,14 @@ class OrdersMixin(EndpointMixin):
         """
         path = _order_path(order_id)
         try:
-            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
         except QuoineError as exc:
             if not _cancel_unsettled(exc):
                 raise
             return self._settle_cancel(lambda: self.get_order(order_id), exc, None)
         return result
 
-    def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Cancel a live order by its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}/cancel``, signed.
@@ -712,7 +716,7 @@ class OrdersMixin(EndpointMixin):
         """
         path = _client_path(client_order_id)
         try:
-            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
         except QuoineError as exc:
             if not _cancel_unsettled(exc):
                 raise
@@ -722,10 +726,11 @@ class OrdersMixin(EndpointMixin):
 
     def cancel_all_orders(
         self,
+        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> CancelledOrders:
         """Cancel every live order, or those matching the filters.
 
         API: ``PUT /orders/cancel_all``, signed, flat body with the given filters
@@ -750,7 +755,7 @@ class OrdersMixin(EndpointMixin):
             "side": optional_choice(side, "side", _SIDES),
             "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
         }
-        result: JSON = self._put("orders/cancel_all", drop_none(body))
+        result: CancelledOrders = self._put("orders/cancel_all", drop_none(body))
         return result
 
     def update_live_order(
@@ -758,7 +763,7 @@ class OrdersMixin(EndpointMixin):
         order_id: IdLike,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order.
 
         API: ``PUT /orders/{id}`` with ``{"order": {"quantity", "price"}}``, signed.
@@ -787,7 +792,7 @@ class OrdersMixin(EndpointMixin):
         """
         edit = _edit_body(quantity, price)
         try:
-            result: JSON = self._put(_order_path(order_id), edit)
+            result: Order = self._put(_order_path(order_id), edit)
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -799,7 +804,7 @@ class OrdersMixin(EndpointMixin):
         client_order_id: str,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order given its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}``, signed.
@@ -825,7 +830,7 @@ class OrdersMixin(EndpointMixin):
         """
         path, edit = _client_path(client_order_id), _edit_body(quantity, price)
         try:
-            result: JSON = self._put(path, edit)
+            result: Order = self._put(path, edit)
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -833,7 +838,7 @@ class OrdersMixin(EndpointMixin):
             return self._settle_edit(lookup, edit, exc, client_order_id)
         return result
 
-    def get_order_trades(self, order_id: IdLike) -> list[JSON]:
+    def get_order_trades(self, order_id: IdLike) -> list[Trade]:
         """Get the margin positions (trades) an order opened or closed.
 
         API: ``GET /orders/{id}/trades``, signed.
@@ -849,12 +854,12 @@ class OrdersMixin(EndpointMixin):
 
                 trades = client.get_order_trades(order_id)
         """
-        result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
+        result: list[Trade] = self._get(f"{_order_path(order_id)}/trades", signed=True)
         return result
 
     def get_order_executions(
-        self, order_id: IdLike, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+        self, order_id: IdLike, *, limit: int | None = None, page: int | None = None
+    ) -> ExecutionPage:
         """Get a page of an order's executions.
 
         API: ``GET /orders/{id}/executions``, signed, paginated.
@@ -873,12 +878,14 @@ class OrdersMixin(EndpointMixin):
                 fills = client.get_order_executions(order_id)["models"]
         """
         params = {"limit": page_limit(limit), "page": page_number(page)}
-        result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
+        result: ExecutionPage = self._get(
+            f"{_order_path(order_id)}/executions", params, signed=True
+        )
         return result
 
     def iter_order_executions(
         self, order_id: IdLike, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over all executions of an order.
 
         Args:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import QuoineAuthenticationError, QuoineError
+from ..exceptions import QuoineAuthenticationError, QuoineError, shorten
 from ._events import scrub
 
 __all__ = ["QuoineRealtimeAuthError", "QuoineRealtimeClosed", "QuoineRealtimeError"]
@@ -19,12 +19,12 @@ class QuoineRealtimeError(QuoineError):
     """
 
     def __init__(self, message: str, *, code: int | None = None) -> None:
-        self.message = scrub(str(message))[:500]
+        self.message = shorten(scrub(str(message)))
         self.code = code
         super().__init__(self.message)
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}: {self.message}"
+        return self.message
 
 
 class QuoineRealtimeClosed(QuoineRealtimeError):
@@ -44,20 +44,11 @@ class QuoineRealtimeAuthError(QuoineAuthenticationError):
     """
 
     def __init__(self, message: str, *, data: Any = None) -> None:
-        # No HTTP answer to decode: set the attributes QuoineAPIException documents.
-        self.response = None  # type: ignore[assignment]
-        self.request = None  # type: ignore[assignment]
-        self.status_code = 401
-        self.body = ""
-        self.messages = scrub(str(data)) if data is not None else None
-        self.errors = None
-        self.code = None
-        self.message = scrub(str(message))[:500]
-        self.retry_after = None
-        Exception.__init__(self, 401, self.message)
+        super().__init__(
+            status_code=401,
+            message=scrub(str(message)),
+            messages=scrub(str(data)) if data is not None else None,
+        )
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}: {self.message}"
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(message={self.message!r})"
+        return self.message

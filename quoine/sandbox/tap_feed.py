@@ -22,6 +22,7 @@ from collections import deque
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
+from .models import dumps as exact_dumps
 from .tap_lock import quietly
 
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ def frame(event: str, data: Any, channel: str | None = None) -> str:
 
 
 def dumps(payload: Any) -> str:
-    """Compact JSON text (the real server sends no spaces)."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON text (the real server sends no spaces); Decimals as exact numbers."""
+    return exact_dumps(payload)
 
 
 def _fixed(value: Decimal, places: int) -> str:
@@ -343,7 +344,8 @@ class Feed:
             )
             product_json = None
             if self._product_fp.get(product.id, fp) != fp:
-                product_json = product.to_json(now)
+                ex = self.exchange
+                product_json = product.to_json(now, ex.currencies[product.quote], ex.dialect)
             self._product_fp[product.id] = fp
             seen = self._executions.get(product.id, count)
             self._executions[product.id] = count

@@ -418,7 +418,7 @@ def test_a_retry_waiting_longer_than_a_second_is_a_warning(serve, caplog):
     server = serve(http(503, "busy", headers={"Retry-After": "2"}), OK)
     client_for(server.url).get_product(1)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert warnings == ["GET /products/1: QuoineServiceUnavailable; attempt 2 of 4 in 2.00 s"]
+    assert warnings == ["GET /products/1: QuoineServiceUnavailableError; attempt 2 of 4 in 2.00 s"]
 
 
 @pytest.mark.case(62)

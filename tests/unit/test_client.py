@@ -208,7 +208,7 @@ def test_2xx_non_json_raises_response_exception_caught_as_request_exception(clie
     with pytest.raises(QuoineRequestException) as info:
         client.get_products()
     assert isinstance(info.value, QuoineResponseException)
-    assert str(info.value).startswith("QuoineResponseException: Invalid Response: status 200")
+    assert str(info.value).startswith("Invalid Response: status 200")
     assert info.value.body == "<html>maintenance</html>"
 
 
