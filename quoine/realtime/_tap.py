@@ -26,9 +26,10 @@ from websockets.sync.client import ClientConnection, connect
 
 from .._auth import NonceGenerator, QuoineAuth
 from .._version import __version__
-from ..client import QuoineCredentialsError, _check_credential
+from ..client import _check_credential
 from ..exceptions import (
     QuoineConnectionError,
+    QuoineCredentialsError,
     QuoineError,
     QuoineSSLError,
     QuoineTimeoutError,
@@ -228,7 +229,7 @@ class LiquidTap:
                 ``timeout`` seconds).
 
         Raises:
-            QuoineCredentialsError: A private channel without credentials.
+            quoine.exceptions.QuoineCredentialsError: A private channel without credentials.
             QuoineRealtimeError: The server refused the subscription.
             QuoineTimeoutError: No confirmation within ``timeout`` seconds.
             QuoineRealtimeClosed: The connection is closed.
@@ -366,7 +367,7 @@ class LiquidTap:
             A :class:`~quoine.realtime.MyOrders`.
 
         Raises:
-            QuoineCredentialsError: The connection has no credentials.
+            quoine.exceptions.QuoineCredentialsError: The connection has no credentials.
 
         Example:
             .. code-block:: python
