@@ -21,7 +21,7 @@ try:
     import websockets.sync.client  # noqa: F401
 except ImportError as exc:
     raise ImportError(
-        "quoine.realtime needs the websockets package (version 14 or later): "
+        "quoine.realtime needs the websockets package (version 15 or later): "
         "pip install 'python-quoine[realtime]'"
     ) from exc
 

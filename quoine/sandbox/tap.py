@@ -37,8 +37,10 @@ What it serves (the protocol of the real service, see ``docs/sandbox.rst``):
 * A client frame that is not a JSON object with a string ``event``, or an
   unknown event, gets ``pusher:error`` ``{"message": ...}`` (no code, so clients
   keep the connection). Frames over :attr:`TapServer.max_frame` bytes close the
-  connection (1009). A connection silent for :attr:`TapServer.idle_timeout`
-  seconds gets ``pusher:error`` 4202 and is closed with 4202.
+  connection (1009); more than :attr:`TapServer.max_rate` frames per second
+  get ``pusher:error`` 4301 and a close with 4301. A connection silent for
+  :attr:`TapServer.idle_timeout` seconds gets ``pusher:error`` 4202 and is
+  closed with 4202.
 
 Robustness: events are computed by a feed thread from snapshots taken under
 the exchange lock (see :mod:`quoine.sandbox.tap_feed`) and delivered outside it
@@ -48,9 +50,13 @@ subscribers. All connections share one asyncio event loop in one thread, which
 serves hundreds of connections with two threads in all (the websockets
 threaded server would need two threads per connection).
 
-Fault controls: the realtime kinds of :mod:`quoine.sandbox.faults`
-(``tap_drop``, ``tap_no_pong``, ``tap_error``) through ``sb.faults.add``, and
-:meth:`TapServer.drop_connections`.
+Fault controls (a stable API): the realtime kinds of
+:mod:`quoine.sandbox.faults` through ``sb.faults.add`` -- ``tap_drop`` (cut the
+connection, no close frame), ``tap_no_pong`` (leave ``pusher:ping``
+unanswered), ``tap_error`` (``pusher:error`` with code ``status``, default
+4200, then close) -- whose ``path`` globs a client event name or a delivered
+channel; :meth:`TapServer.drop_connections`; :meth:`TapServer.wait_fed` to
+pace a stream; the attributes below (``idle_timeout``, ``queue_size``, ...).
 """
 
 from __future__ import annotations
@@ -69,8 +75,9 @@ from websockets.http11 import Request, Response
 
 from ._jwt import JWTError, decode_hs256, peek_payload
 from .app import _parse_nonce
-from .tap_feed import Batch, Feed, dumps, frame, private_channel
-from .tap_lock import ChangeLock, quietly
+from .models import dumps
+from .tap_feed import Batch, Feed, frame, private_channel
+from .tap_lock import ChangeSource, quietly
 
 if TYPE_CHECKING:
     from .app import SandboxApp
@@ -139,8 +146,7 @@ class TapServer:
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        if not isinstance(app.exchange.lock, ChangeLock):
-            raise TypeError("the exchange lock must be a ChangeLock (it wakes the feed)")
+        self._changes = ChangeSource(app.exchange)
         self.app = app
         self.exchange = app.exchange
         self.host = host
@@ -155,6 +161,7 @@ class TapServer:
         self.feed: Feed | None = None
         self._conns: set[_Conn] = set()
         self._subs: dict[str, set[_Conn]] = {}
+        self._holding: dict[str, dict[_Conn, list[str]]] = {}  # subscriptions being confirmed
         self._ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -202,7 +209,7 @@ class TapServer:
         if loop is None or stop is None:
             return
         self._stopping.set()
-        self.exchange.lock.wake()
+        self._changes.wake()
         loop.call_soon_threadsafe(stop.set)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -382,14 +389,31 @@ class TapServer:
                 return
             assert self.feed is not None
             keys = self.feed.ladder_keys(name)
+            held: list[str] = []
             if keys:  # its current top 40, before the confirmation
-                await asyncio.to_thread(self.feed.track, keys)
+                await self._track(conn, name, keys, held)
                 if conn.dead:
                     self.feed.untrack(keys)
                     return
             conn.channels.add(name)
             self._subs.setdefault(name, set()).add(conn)
+            self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
+            for text in held:
+                self._send(conn, text)
+            return
         self._send(conn, frame("pusher_internal:subscription_succeeded", {}, name))
+
+    async def _track(self, conn: _Conn, name: str, keys: tuple[Any, ...], held: list[str]) -> None:
+        """Have the feed track a ladder; frames delivered meanwhile are kept in ``held``."""
+        assert self.feed is not None
+        holding = self._holding.setdefault(name, {})
+        holding[conn] = held
+        try:
+            await asyncio.to_thread(self.feed.track, keys)
+        finally:
+            del holding[conn]
+            if not holding:
+                del self._holding[name]
 
     def _unsubscribe(self, conn: _Conn, name: Any) -> None:
         if isinstance(name, str) and name in conn.channels:
@@ -435,7 +459,7 @@ class TapServer:
             if user is None or not user.secret:
                 return None, "invalid token"
             claims = decode_hs256(token, user.secret)
-        except (JWTError, RecursionError):
+        except JWTError:
             return None, "invalid token"
         if claims.get("path") != "/realtime":
             return None, "invalid token"
@@ -459,11 +483,10 @@ class TapServer:
 
     # --------------------------------------------------------------- the feed
     def _run_feed(self) -> None:
-        lock = self.exchange.lock
         assert self.feed is not None
         seen = -1
         while not self._stopping.is_set():
-            now = lock.wait_change(seen, 1.0)
+            now = self._changes.wait(seen, 1.0)
             if now == seen:
                 continue
             seen = now
@@ -495,7 +518,7 @@ class TapServer:
         Returns:
             False when ``timeout`` passed first.
         """
-        target = self.exchange.lock.version
+        target = self._changes.version()
         with self._fed:
             return self._fed.wait_for(lambda: self._fed_version >= target, timeout)
 
@@ -504,6 +527,8 @@ class TapServer:
             for conn in list(self._subs.get(channel, ())):
                 if not self._fault(conn, channel):
                     self._send(conn, text)
+            for held in self._holding.get(channel, {}).values():
+                held.append(text)  # sent after the confirmation
         for uid, channel, text in batch.private:
             for conn in list(self._subs.get(channel, ())):
                 if conn.user is not None and conn.user.id == uid and not self._fault(conn, channel):

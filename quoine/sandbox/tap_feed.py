@@ -1,8 +1,8 @@
 """What changed in the exchange since the last look, as Liquid Tap frames.
 
-:class:`Feed` keeps what it last saw (the top 40 levels of each side of each
-book, a fingerprint of each product, how many executions, and for each watched
-user the orders and trades still open and how many fills). :meth:`Feed.poll`
+:class:`Feed` keeps what it last saw (the top 40 levels of each ladder side
+someone subscribes to, a fingerprint of each product, how many executions, and
+for each watched user the orders and trades still open and how many fills). :meth:`Feed.poll`
 takes a cheap copy of the current state under the exchange lock (held with
 :meth:`~quoine.sandbox.tap_lock.ChangeLock.quiet`), then compares and renders
 the frames outside it. Standard library only; the websocket side is
@@ -10,9 +10,10 @@ the frames outside it. Standard library only; the websocket side is
 
 Payloads follow the reference of the real service: a ladder side is a JSON
 array of up to 40 ``[price, quantity]`` strings (5 and 8 decimals, best
-first); executions and the user's orders carry amounts as JSON numbers; the
-product and the margin trade are their REST objects. Every channel event's
-``data`` is a JSON document in a string.
+first); executions and the user's orders carry amounts as JSON numbers (with
+their exact digits, :func:`~quoine.sandbox.models.dumps`); the product and the
+margin trade are their REST objects in the exchange's dialect. Every channel
+event's ``data`` is a JSON document in a string.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from collections import deque
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from .models import dumps as exact_dumps
+from .models import dumps, fmt, num
 from .tap_lock import quietly
 
 if TYPE_CHECKING:
     from .exchange import Exchange
     from .models import Book, Execution, Order, Product, Trade, User
 
-__all__ = ["LADDER_DEPTH", "MAX_EXECUTIONS", "Batch", "Feed", "dumps", "frame", "private_channel"]
+__all__ = ["LADDER_DEPTH", "MAX_EXECUTIONS", "Batch", "Feed", "frame", "private_channel"]
 
 LADDER_DEPTH = 40
 MAX_EXECUTIONS = 1000
@@ -77,29 +78,12 @@ def frame(event: str, data: Any, channel: str | None = None) -> str:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-def dumps(payload: Any) -> str:
-    """Compact JSON text (the real server sends no spaces); Decimals as exact numbers."""
-    return exact_dumps(payload)
-
-
 def _fixed(value: Decimal, places: int) -> str:
-    """``value`` with at least ``places`` decimals (never rounded)."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -places:
-        return format(value, "f")
-    return f"{value:.{places}f}"
-
-
-def _number(text: Any) -> Any:
-    """A decimal string as a JSON number when a float holds it exactly, else unchanged."""
-    if not isinstance(text, str):
-        return text
-    try:
-        number = float(text)
-        exact = Decimal(repr(number)) == Decimal(text)
-    except (ValueError, ArithmeticError):
-        return text
-    return number if exact else text
+    """``value`` with exactly ``places`` decimals, or more when it needs them (never rounded)."""
+    fixed = value.quantize(Decimal(1).scaleb(-places))
+    if fixed == value:
+        return format(fixed, "f")
+    return format(value.normalize(), "f")
 
 
 def _top(book: Book, buy: bool) -> Levels:
@@ -144,9 +128,10 @@ def _trade_fp(trade: Trade) -> tuple[Any, ...]:
 
 def stream_order(order: Order) -> dict[str, Any]:
     """The order as the orders channel sends it (amounts as numbers, product id a string)."""
-    data = order.to_json()
+    data = order.to_json(view="create")  # the fields the stream carried
     for key in _ORDER_NUMBERS:
-        data[key] = _number(data.get(key))
+        if isinstance(data.get(key), str):
+            data[key] = num(Decimal(data[key]))
     data["product_id"] = str(order.product.id)
     return data
 
@@ -154,8 +139,8 @@ def stream_order(order: Order) -> dict[str, Any]:
 def _user_execution(exe: Execution, side: str, order: Order) -> dict[str, Any]:
     return {
         "id": exe.id,
-        "quantity": str(exe.quantity),
-        "price": str(exe.price),
+        "quantity": fmt(exe.quantity),
+        "price": fmt(exe.price),
         "taker_side": exe.taker_side,
         "my_side": side,
         "created_at": exe.created_at,
@@ -171,8 +156,8 @@ def _public_execution(exe: Execution) -> dict[str, Any]:
     return {
         "created_at": exe.created_at,
         "id": exe.id,
-        "price": _number(str(exe.price)),
-        "quantity": _number(str(exe.quantity)),
+        "price": num(exe.price),
+        "quantity": num(exe.quantity),
         "taker_side": exe.taker_side,
         "timestamp": f"{exe.timestamp:.6f}",
     }
@@ -344,8 +329,8 @@ class Feed:
             )
             product_json = None
             if self._product_fp.get(product.id, fp) != fp:
-                ex = self.exchange
-                product_json = product.to_json(now, ex.currencies[product.quote], ex.dialect)
+                quote = self.exchange.currencies[product.quote]
+                product_json = product.to_json(now, quote, self.exchange.dialect)
             self._product_fp[product.id] = fp
             seen = self._executions.get(product.id, count)
             self._executions[product.id] = count
@@ -393,7 +378,7 @@ class Feed:
         mark.fills = len(user.fills)
         for trade in self._changed_trades(mark):
             channel = f"user_account_{trade.funding_currency.lower()}_trades"
-            events.append((channel, "updated", trade.to_json()))
+            events.append((channel, "updated", trade.to_json(self.exchange.dialect)))
         return events
 
     @staticmethod

@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any
 
-__all__ = ["ChangeLock", "quietly"]
+__all__ = ["ChangeLock", "ChangeSource", "quietly"]
 
 
 class ChangeLock:
@@ -100,3 +100,42 @@ class ChangeLock:
 def quietly(lock: Any) -> AbstractContextManager[Any]:
     """Hold ``lock`` without counting a change: quiet for a :class:`ChangeLock`, plain otherwise."""
     return lock.quiet() if isinstance(lock, ChangeLock) else lock
+
+
+class ChangeSource:
+    """Where the realtime feed learns that the exchange changed.
+
+    An exchange with a change notification of its own (``version``,
+    ``wait_for_change(version, timeout)`` and ``touch()``) is followed through
+    it; otherwise its lock must be a :class:`ChangeLock`.
+
+    Args:
+        exchange: The exchange.
+
+    Raises:
+        TypeError: If the exchange offers neither.
+    """
+
+    def __init__(self, exchange: Any) -> None:
+        self._exchange = exchange
+        self._own = callable(getattr(exchange, "wait_for_change", None))
+        if not self._own and not isinstance(exchange.lock, ChangeLock):
+            raise TypeError("the exchange needs wait_for_change() or a ChangeLock as its lock")
+
+    def version(self) -> int:
+        """The change count now."""
+        source = self._exchange if self._own else self._exchange.lock
+        return int(source.version)
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Wait until the count differs from ``seen`` (or ``timeout`` seconds); the count."""
+        if self._own:
+            return int(self._exchange.wait_for_change(seen, timeout))
+        return self._exchange.lock.wait_change(seen, timeout)  # type: ignore[no-any-return]
+
+    def wake(self) -> None:
+        """Wake a waiter now (it is stopping)."""
+        if self._own:
+            self._exchange.touch()
+        else:
+            self._exchange.lock.wake()

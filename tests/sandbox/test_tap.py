@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from _tap import forged_token, tap, wait_for
 
-from quoine.sandbox import Sandbox
+from quoine.sandbox import Exchange, Sandbox
 
 D = Decimal
 BUY = "price_ladders_cash_btcusd_buy"
@@ -346,8 +348,17 @@ def test_a_ladder_side_is_compared_while_anyone_subscribes(sandbox, api):
         assert sandbox.tap.wait_fed()
         assert feed._tracked == {(1, True): 1}
     wait_for(lambda: sandbox.tap.connections == 0, "both connections to end")
-    with sandbox.exchange.lock:  # a change: the next poll applies the releases
-        pass
+    ex = sandbox.exchange  # a change: the next poll applies the releases
+    ex.place_order(
+        ex.demo,
+        {
+            "order_type": "limit",
+            "product_id": 1,
+            "side": "buy",
+            "quantity": "0.01",
+            "price": str(top_bid(sandbox) - 1000),
+        },
+    )
     assert sandbox.tap.wait_fed()
     assert feed._tracked == {} and feed._ladders == {}
 
@@ -415,3 +426,72 @@ def test_the_two_sided_ladder_channel_over_the_wire(sandbox, api):
         both = t.event("price_ladders_cash_btcusd", "updated")
         assert both["bids"][0] == [f"{price:.5f}", "0.01000000"]
         assert [[D(p), D(q)] for p, q in both["asks"]] == book_levels(sandbox, False)
+
+
+def test_a_change_while_a_subscription_is_confirmed_follows_the_confirmation(sandbox, monkeypatch):
+    server = sandbox.tap
+    track = server.feed.track
+    ex = sandbox.exchange
+    price = top_bid(sandbox) + 1
+
+    def track_then_change(keys):  # the book changes between the snapshot and the reply
+        track(keys)
+        fields = {"order_type": "limit", "product_id": 1, "side": "buy", "quantity": "0.01"}
+        ex.place_order(ex.demo, {**fields, "price": str(price)})
+        assert server.wait_fed()  # its ladder is on the loop before the confirmation
+
+    monkeypatch.setattr(server.feed, "track", track_then_change)
+    with tap(sandbox) as t:
+        assert t.subscribe(BUY)["event"] == "pusher_internal:subscription_succeeded"
+        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
+
+
+class NotifyingExchange(Exchange):
+    """An exchange with a change notification of its own, as a restructured one may have.
+
+    ``version``, ``wait_for_change(version, timeout)`` and ``touch()``, on a
+    plain re-entrant lock; the tap server must follow it instead of the lock.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.lock = threading.RLock()  # type: ignore[assignment]
+        self.changed = threading.Condition(self.lock)
+        self.version = 0
+
+    def place_order(self, user: Any, fields: dict[str, Any]) -> Any:
+        with self.lock:
+            order = super().place_order(user, fields)
+            self.touch()
+            return order
+
+    def touch(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def wait_for_change(self, version: int, timeout: float | None = None) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != version, timeout)
+            return self.version
+
+
+def test_an_exchange_with_its_own_change_notification_is_followed():
+    ex = NotifyingExchange(seed=2)
+    with Sandbox(rate_limit=None, exchange=ex) as sb, tap(sb) as t:
+        t.subscribe(BUY)
+        price = top_bid(sb) + 1
+        fields = {"order_type": "limit", "product_id": 1, "side": "buy", "quantity": "0.01"}
+        ex.place_order(ex.demo, {**fields, "price": str(price)})
+        assert sb.tap.wait_fed()
+        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
+    assert ex.version >= 2  # stopping woke the feed through touch()
+
+
+def test_a_price_entered_with_trailing_zeros_keeps_five_decimals(sandbox, api):
+    with tap(sandbox) as t:
+        t.subscribe(BUY)
+        price = top_bid(sandbox) + 1
+        entered = f"{price:.8f}"  # e.g. "29986.00000000"
+        api.order(order_type="limit", product_id=1, side="buy", quantity="0.0100", price=entered)
+        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]

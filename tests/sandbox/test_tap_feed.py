@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from quoine.sandbox import Exchange, make_app
-from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed, _number
+from quoine.sandbox import Exchange
+from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed
 from quoine.sandbox.tap_lock import ChangeLock, quietly
 
 D = Decimal
@@ -103,28 +103,37 @@ def test_the_orders_channel_has_numbers_and_a_string_product_id(ex):
     feed = Feed(ex)
     feed.watch(ex.demo)
     ex.place_order(ex.demo, {**LIMIT, "side": "buy", "price": "29000.5"})
-    [(_, event, order)] = frames(feed.poll().private)
-    assert event == "updated"
-    assert order["price"] == 29000.5 and order["quantity"] == 0.01
-    assert order["filled_quantity"] == 0.0 and order["product_id"] == "1"
+    [(_, channel, text)] = feed.poll().private
+    assert channel == "user_account_usd_orders"
+    order = json.loads(json.loads(text)["data"], parse_float=Decimal)
+    assert order["price"] == D("29000.5") and order["quantity"] == D("0.01")  # numbers, exact
+    assert order["filled_quantity"] == 0 and order["product_id"] == "1"
+    assert order["source_exchange"] == "QUOINE" and order["margin_used"] == 0
+    assert '"price":29000.5,' in json.loads(text)["data"]
 
 
 def test_decimal_rendering_is_exact():
     assert _fixed(D("29000"), 5) == "29000.00000"
     assert _fixed(D("0.0666"), 5) == "0.06660"
     assert _fixed(D("0.123456789"), 8) == "0.123456789"  # never rounded
-    assert _number("0.1") == 0.1 and _number("29000.5") == 29000.5
-    assert _number("12345678901234567890.123") == "12345678901234567890.123"  # not exact
-    assert _number("abc") == "abc" and _number(None) is None
+    assert _fixed(D("0.12345678900"), 8) == "0.123456789"
+    assert _fixed(D("29986.00000000"), 5) == "29986.00000"  # as entered, trailing zeros
+    assert _fixed(D("3E+3"), 5) == "3000.00000"
 
 
-def test_the_feed_needs_a_change_lock():
-    from quoine.sandbox.tap import TapServer
+def test_the_feed_needs_a_change_notification():
+    from types import SimpleNamespace
 
-    ex = Exchange()
-    ex.lock = threading.RLock()  # type: ignore[assignment]
-    with pytest.raises(TypeError):
-        TapServer(make_app(ex))
+    from quoine.sandbox.tap_lock import ChangeSource
+
+    with pytest.raises(TypeError):  # neither wait_for_change() nor a ChangeLock
+        ChangeSource(SimpleNamespace(lock=threading.RLock()))
+    lock = ChangeLock()
+    source = ChangeSource(SimpleNamespace(lock=lock))
+    with lock:
+        pass
+    assert source.version() == lock.version == 1
+    assert source.wait(0, 0.0) == 1
 
 
 def test_change_lock_counts_outermost_releases_only():
@@ -166,3 +175,15 @@ def test_the_two_sided_ladder_channel(ex):
     assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
     assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
     assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
+
+
+def test_a_tiny_fill_is_a_plain_decimal_string(ex):
+    feed = Feed(ex)
+    feed.watch(ex.demo)
+    ex.currencies["BTC"].min_order = D("0.00000001")
+    best_ask = ex.products[1].book.best(False)
+    ex.place_order(
+        ex.demo, {**LIMIT, "side": "buy", "quantity": "0.00000001", "price": str(best_ask)}
+    )
+    fills = [d for c, _, d in frames(feed.poll().private) if c == "user_executions_cash_btcusd"]
+    assert fills[0]["quantity"] == "0.00000001"  # never "1E-8"
