@@ -9,6 +9,7 @@ Needs the ``realtime`` extra. Stops on Ctrl-C, or after ``--count`` updates or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import time
@@ -72,7 +73,8 @@ def add_watch_parser(
         metavar="URL",
         help="Liquid Tap URL, e.g. a sandbox's (default $QUOINE_TAP_URL, else Liquid's)",
     )
-    sub.add_argument("--format", choices=("json", "table"), help="default: table on a terminal")
+    with contextlib.suppress(argparse.ArgumentError):  # unless the global options have it
+        sub.add_argument("--format", choices=("json", "table"), help="default: table on a tty")
     sub.add_argument("--count", type=_count, help="stop after this many updates")
     sub.add_argument("--duration", type=_duration, metavar="SECONDS", help="stop after this long")
     return sub
@@ -86,7 +88,10 @@ def run_watch(client: Quoine, args: argparse.Namespace, out: TextIO) -> int:
         raise _usage(str(exc)) from None
     if args.what != "orders" and not args.product:
         raise _usage(f"watch {args.what} needs a product id or pair code")
-    as_json = (args.format or ("table" if out.isatty() else "json")) == "json"
+    output = args.format or ("table" if out.isatty() else "json")
+    if output not in ("json", "jsonl", "table"):
+        raise _usage(f"watch writes json (lines) or a table, not {output}")
+    as_json = output != "table"
     with LiquidTap(client, url=args.tap_url or DEFAULT_URL) as tap:
         show = _start(tap, client, args, out, as_json)
         deadline = None if args.duration is None else time.monotonic() + args.duration
