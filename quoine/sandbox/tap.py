@@ -77,7 +77,6 @@ from ._jwt import JWTError, decode_hs256, peek_payload
 from .app import _parse_nonce
 from .models import dumps
 from .tap_feed import Batch, Feed, frame, private_channel
-from .tap_lock import ChangeSource, quietly
 
 if TYPE_CHECKING:
     from .app import SandboxApp
@@ -146,7 +145,6 @@ class TapServer:
     """
 
     def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._changes = ChangeSource(app.exchange)
         self.app = app
         self.exchange = app.exchange
         self.host = host
@@ -209,7 +207,7 @@ class TapServer:
         if loop is None or stop is None:
             return
         self._stopping.set()
-        self._changes.wake()
+        self.exchange.touch()  # wakes the feed's wait_for_change
         loop.call_soon_threadsafe(stop.set)
         for thread in self._threads:
             thread.join(timeout=10)
@@ -473,12 +471,12 @@ class TapServer:
         if nonce is None:
             return None, "invalid token"
         assert self.feed is not None
-        with quietly(self.exchange.lock):
+        with self.exchange.lock:  # a plain hold: not a change of the exchange
             last = user.last_nonce
             if nonce < last or (nonce == last and self.app.strict_nonce):
                 return None, "nonce is too small"
             user.last_nonce = nonce
-            self.feed._watch_locked(user)
+            self.feed.watch(user)  # from this state on, before auth_success is sent
         return user, ""
 
     # --------------------------------------------------------------- the feed
@@ -486,7 +484,7 @@ class TapServer:
         assert self.feed is not None
         seen = -1
         while not self._stopping.is_set():
-            now = self._changes.wait(seen, 1.0)
+            now = self.exchange.wait_for_change(seen, 1.0)
             if now == seen:
                 continue
             seen = now
@@ -518,7 +516,7 @@ class TapServer:
         Returns:
             False when ``timeout`` passed first.
         """
-        target = self._changes.version()
+        target = self.exchange.version
         with self._fed:
             return self._fed.wait_for(lambda: self._fed_version >= target, timeout)
 

@@ -2,11 +2,12 @@
 
 :class:`Feed` keeps what it last saw (the top 40 levels of each ladder side
 someone subscribes to, a fingerprint of each product, how many executions, and
-for each watched user the orders and trades still open and how many fills). :meth:`Feed.poll`
-takes a cheap copy of the current state under the exchange lock (held with
-:meth:`~quoine.sandbox.tap_lock.ChangeLock.quiet`), then compares and renders
-the frames outside it. Standard library only; the websocket side is
-:mod:`quoine.sandbox.tap`.
+for each watched user the orders and trades still open and how many fills).
+:meth:`Feed.poll` takes a cheap copy of the current state under the exchange
+lock (a plain hold, which is not a change of the exchange), then compares and
+renders the frames outside it. The tap server polls after each change the
+exchange announces (:meth:`~quoine.sandbox.exchange.Exchange.wait_for_change`).
+Standard library only; the websocket side is :mod:`quoine.sandbox.tap`.
 
 Payloads follow the reference of the real service: a ladder side is a JSON
 array of up to 40 ``[price, quantity]`` strings (5 and 8 decimals, best
@@ -24,7 +25,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .models import dumps, fmt, num
-from .tap_lock import quietly
 
 if TYPE_CHECKING:
     from .exchange import Exchange
@@ -251,7 +251,7 @@ class Feed:
 
     def track(self, keys: tuple[Key, ...]) -> None:
         """Compare these ladder sides from now on (counted per caller)."""
-        with quietly(self.exchange.lock):
+        with self.exchange.lock:
             for key in keys:
                 count = self._tracked.get(key, 0)
                 pid, buy = key
@@ -266,15 +266,11 @@ class Feed:
 
     def watch(self, user: User) -> None:
         """Follow a user's orders, fills and trades from now on (counted per caller)."""
-        with quietly(self.exchange.lock):
-            self._watch_locked(user)
-
-    def _watch_locked(self, user: User) -> None:
-        """:meth:`watch` for a caller that already holds the exchange lock."""
-        mark = self._marks.get(user.id)
-        if mark is None:
-            mark = self._marks[user.id] = _Mark(user)
-        mark.watchers += 1
+        with self.exchange.lock:  # re-entrant: callers may hold it already
+            mark = self._marks.get(user.id)
+            if mark is None:
+                mark = self._marks[user.id] = _Mark(user)
+            mark.watchers += 1
 
     def unwatch(self, user_id: int) -> None:
         """Undo one :meth:`watch` (applied at the next poll)."""
@@ -282,7 +278,7 @@ class Feed:
 
     def poll(self) -> Batch:
         """Collect the changes under the lock and render them outside it."""
-        with quietly(self.exchange.lock):
+        with self.exchange.lock:
             while self._released:
                 self._release(*self._released.popleft())
             views = self._collect_products()

@@ -7,12 +7,11 @@ import logging
 import re
 import threading
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from _tap import forged_token, tap, wait_for
 
-from quoine.sandbox import Exchange, Sandbox
+from quoine.sandbox import Sandbox
 
 D = Decimal
 BUY = "price_ladders_cash_btcusd_buy"
@@ -320,7 +319,6 @@ def test_tap_needs_a_running_sandbox():
 
 
 def test_stop_closes_connections_and_threads():
-    import threading
 
     before = {t.name for t in threading.enumerate()}
     sb = Sandbox(rate_limit=None).start()
@@ -444,48 +442,6 @@ def test_a_change_while_a_subscription_is_confirmed_follows_the_confirmation(san
     with tap(sandbox) as t:
         assert t.subscribe(BUY)["event"] == "pusher_internal:subscription_succeeded"
         assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
-
-
-class NotifyingExchange(Exchange):
-    """An exchange with a change notification of its own, as a restructured one may have.
-
-    ``version``, ``wait_for_change(version, timeout)`` and ``touch()``, on a
-    plain re-entrant lock; the tap server must follow it instead of the lock.
-    """
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.lock = threading.RLock()  # type: ignore[assignment]
-        self.changed = threading.Condition(self.lock)
-        self.version = 0
-
-    def place_order(self, user: Any, fields: dict[str, Any]) -> Any:
-        with self.lock:
-            order = super().place_order(user, fields)
-            self.touch()
-            return order
-
-    def touch(self) -> None:
-        with self.changed:
-            self.version += 1
-            self.changed.notify_all()
-
-    def wait_for_change(self, version: int, timeout: float | None = None) -> int:
-        with self.changed:
-            self.changed.wait_for(lambda: self.version != version, timeout)
-            return self.version
-
-
-def test_an_exchange_with_its_own_change_notification_is_followed():
-    ex = NotifyingExchange(seed=2)
-    with Sandbox(rate_limit=None, exchange=ex) as sb, tap(sb) as t:
-        t.subscribe(BUY)
-        price = top_bid(sb) + 1
-        fields = {"order_type": "limit", "product_id": 1, "side": "buy", "quantity": "0.01"}
-        ex.place_order(ex.demo, {**fields, "price": str(price)})
-        assert sb.tap.wait_fed()
-        assert t.event(BUY, "updated")[0] == [f"{price:.5f}", "0.01000000"]
-    assert ex.version >= 2  # stopping woke the feed through touch()
 
 
 def test_a_price_entered_with_trailing_zeros_keeps_five_decimals(sandbox, api):

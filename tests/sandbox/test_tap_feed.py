@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 
 from quoine.sandbox import Exchange
 from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed
-from quoine.sandbox.tap_lock import ChangeLock, quietly
 
 D = Decimal
 LIMIT = {"order_type": "limit", "product_id": 1, "quantity": "0.01"}
@@ -119,62 +117,6 @@ def test_decimal_rendering_is_exact():
     assert _fixed(D("0.12345678900"), 8) == "0.123456789"
     assert _fixed(D("29986.00000000"), 5) == "29986.00000"  # as entered, trailing zeros
     assert _fixed(D("3E+3"), 5) == "3000.00000"
-
-
-def test_the_feed_needs_a_change_notification():
-    from types import SimpleNamespace
-
-    from quoine.sandbox.tap_lock import ChangeSource
-
-    with pytest.raises(TypeError):  # neither wait_for_change() nor a ChangeLock
-        ChangeSource(SimpleNamespace(lock=threading.RLock()))
-    lock = ChangeLock()
-    source = ChangeSource(SimpleNamespace(lock=lock))
-    with lock:
-        pass
-    assert source.version() == lock.version == 1
-    assert source.wait(0, 0.0) == 1
-
-
-def test_change_lock_counts_outermost_releases_only():
-    lock = ChangeLock()
-    with lock, lock:
-        pass
-    assert lock.version == 1
-    with quietly(lock), lock:  # nested in a quiet hold: not a change either
-        pass
-    assert lock.version == 1
-    assert lock.acquire(blocking=False)
-    lock.release()
-    assert lock.version == 2
-    assert lock.wait_change(2, 0.0) == 2  # nothing new: returns after the timeout
-    seen: list[int] = []
-    waiter = threading.Thread(target=lambda: seen.append(lock.wait_change(2, 10.0)))
-    waiter.start()
-    with lock:
-        pass
-    waiter.join(10)
-    assert seen == [3]
-    plain = threading.Lock()
-    with quietly(plain):
-        assert plain.locked()
-
-
-def test_the_two_sided_ladder_channel(ex):
-    feed = Feed(ex)
-    keys = feed.ladder_keys("price_ladders_cash_btcusd")
-    assert keys == ((1, True), (1, False), (1, None))
-    assert feed.ladder_keys("executions_cash_btcusd") == ()
-    feed.track(keys)
-    best_ask = ex.products[1].book.best(False)
-    ex.place_order(ex.demo, {**LIMIT, "side": "sell", "price": str(best_ask - 1)})
-    got = {c: d for c, _, d in frames(feed.poll().public)}
-    both = got["price_ladders_cash_btcusd"]
-    assert set(both) == {"bids", "asks", "timestamp"}
-    assert both["asks"][0] == [f"{best_ask - 1:.5f}", "0.01000000"]
-    assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
-    assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
-    assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
 
 
 def test_a_tiny_fill_is_a_plain_decimal_string(ex):

@@ -27,16 +27,10 @@ UNCHECKED = {
     "GET /products/{id}/funding_rate_history",
     "GET /orders/{id}/executions",
     "GET /crypto_withdrawals/crypto_networks",
-    "GET /crypto_withdrawals/{id}",
-    "GET /withdrawals",
-    "POST /withdrawals",
-    "GET /withdrawals/{id}",
-    "PUT /withdrawals/{id}/cancel",
     "GET /bank_accounts",
     "POST /bank_accounts",
     "GET /fund_infos",
     "POST /fund_infos",
-    "GET /trades/{id}",
     "PUT /trades/{id}/adjust_margin",
 }
 
@@ -151,10 +145,10 @@ def _accounts(client: Quoinex) -> Iterator[tuple[str, str, Any]]:
     yield "POST /fiat_accounts", "fiat_account", client.create_fiat_account("USD")
     yield "GET /crypto_accounts", "crypto_account", client.get_crypto_accounts()[0]
     accounts = client.get_accounts()
-    yield "GET /accounts", "fiat_account", accounts["fiat_accounts"][0]
-    yield "GET /accounts", "crypto_account", accounts["crypto_accounts"][0]
-    yield "GET /accounts/{currency}", "fiat_account", client.get_account("USD")
-    yield "GET /accounts/{currency}", "crypto_account", client.get_account("BTC")
+    yield "GET /accounts", "accounts_fiat_account", accounts["fiat_accounts"][0]
+    yield "GET /accounts", "accounts_crypto_account", accounts["crypto_accounts"][0]
+    yield "GET /accounts/{currency}", "accounts_fiat_account", client.get_account("USD")
+    yield "GET /accounts/{currency}", "accounts_crypto_account", client.get_account("BTC")
     yield "GET /accounts/balance", "balance", client.get_account_balances()[0]
     yield "GET /accounts/main_asset", "main_asset", client.get_main_asset()
     client.create_limit_sell(1, "0.5", "99000")
@@ -212,6 +206,11 @@ def _withdrawals(client: Quoinex, clock: Clock) -> Iterator[tuple[str, str, Any]
     yield "GET /crypto_withdrawals", "crypto_withdrawal_page", processed
     addresses = client.get_crypto_withdrawal_addresses("BTC")
     yield "GET /crypto_withdrawal_addresses", "withdrawal_address_page", addresses
+    bank = client.create_bank_account("Holder", "Sandbox Bank", "000123", currency="USD")
+    fiat = client.create_withdrawal("USD", "100", bank["id"])
+    yield "POST /withdrawals", "withdrawal", fiat
+    yield "PUT /withdrawals/{id}/cancel", "withdrawal", client.cancel_withdrawal(fiat["id"])
+    yield "GET /withdrawals", "withdrawal_page", client.get_withdrawals(currency="USD")
 
 
 @pytest.fixture(scope="module", params=["liquid", "quoine"])
@@ -243,7 +242,7 @@ def test_leverage_limitation_is_a_list_of_integers(checked: Any) -> None:
 def test_every_route_is_checked_or_listed_as_unchecked(checked: Any) -> None:
     _, cases = checked
     covered = {route for route, _, _ in cases}
-    served = {f"{method} {path}" for method, path, *_ in ROUTES}
+    served = {f"{route.method} {route.template}" for route in ROUTES}
     assert covered | UNCHECKED == served
     assert not covered & UNCHECKED
 
