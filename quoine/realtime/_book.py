@@ -89,8 +89,9 @@ def merge_side(current: Sequence[Level], ladder: Sequence[Level], descending: bo
         descending: True for bids (best = highest), False for asks.
 
     Returns:
-        The new side: the ladder, then the levels of ``current`` strictly beyond
-        the ladder's worst price if the ladder holds 40 levels or more.
+        The new side, best first. It is the ladder, followed by the levels of
+        ``current`` strictly beyond the ladder's worst price when the ladder
+        holds 40 levels or more.
 
     Example:
         >>> from decimal import Decimal as D

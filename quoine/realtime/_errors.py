@@ -36,7 +36,7 @@ class QuoineRealtimeAuthError(QuoineAuthenticationError):
 
     A :class:`~quoine.exceptions.QuoineAuthenticationError`, so one ``except``
     handles a refused REST call and a refused realtime login. There is no HTTP
-    answer: :attr:`response` and :attr:`request` are None, :attr:`status_code` is 401.
+    answer: ``response`` and ``request`` are None, ``status_code`` is 401.
 
     Attributes:
         message: The server's message, with anything shaped like a token removed.

@@ -14,10 +14,11 @@ import contextlib
 import json
 import logging
 import random
-import ssl as ssl_module
+import ssl
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from ssl import SSLError, create_default_context
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -148,7 +149,7 @@ class LiquidTap:
         url: str = DEFAULT_URL,
         token_id: str | None = None,
         secret: str | None = None,
-        ssl: ssl_module.SSLContext | None = None,
+        ssl: ssl.SSLContext | None = None,
         timeout: float = 10.0,
         ping_interval: float = 30.0,
         pong_timeout: float = 10.0,
@@ -700,11 +701,11 @@ def _login_signer(
     return _LoginSigner(token_id, QuoineAuth(token_id, secret, nonces), nonces)
 
 
-def _connect(url: str, context: ssl_module.SSLContext | None, timeout: float) -> ClientConnection:
+def _connect(url: str, context: ssl.SSLContext | None, timeout: float) -> ClientConnection:
     """Open the websocket, with TLS verified; library errors only."""
     options: dict[str, Any] = {}
     if url.startswith("wss://"):
-        options["ssl"] = context or ssl_module.create_default_context()
+        options["ssl"] = context or create_default_context()
     try:
         conn: ClientConnection = connect(
             url,
@@ -716,7 +717,7 @@ def _connect(url: str, context: ssl_module.SSLContext | None, timeout: float) ->
             logger=_ScrubbingLogger(logging.getLogger("websockets.client"), {}),
             **options,
         )
-    except ssl_module.SSLError as exc:
+    except SSLError as exc:
         raise QuoineSSLError(f"TLS failed connecting to {url}: {exc}", sent=False) from None
     except TimeoutError:
         raise QuoineTimeoutError(f"{url} did not answer within {timeout:g} s") from None
