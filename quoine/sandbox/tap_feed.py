@@ -128,7 +128,10 @@ def _trade_fp(trade: Trade) -> tuple[Any, ...]:
 
 def stream_order(order: Order) -> dict[str, Any]:
     """The order as the orders channel sends it (amounts as numbers, product id a string)."""
-    data = order.to_json(view="create")  # the fields the stream carried
+    data = order.to_json(view="create")  # the REST create answer, plus what the stream had
+    data.setdefault("margin_used", "0.0")
+    data.setdefault("margin_interest", "0.0")
+    data.setdefault("unwound_trade_leverage_level", None)
     for key in _ORDER_NUMBERS:
         if isinstance(data.get(key), str):
             data[key] = num(Decimal(data[key]))

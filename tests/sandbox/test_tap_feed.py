@@ -13,6 +13,16 @@ from quoine.sandbox.tap_feed import MAX_EXECUTIONS, Feed, _fixed
 
 D = Decimal
 LIMIT = {"order_type": "limit", "product_id": 1, "quantity": "0.01"}
+# The order fields the orders channel carried (liquid-tap.md section 8).
+STREAM_ORDER_FIELDS = {
+    "id", "order_type", "quantity", "disc_quantity", "iceberg_total_quantity", "side",
+    "filled_quantity", "price", "created_at", "updated_at", "status", "leverage_level",
+    "source_exchange", "product_id", "product_code", "funding_currency", "crypto_account_id",
+    "currency_pair_code", "average_price", "target", "order_fee", "source_action",
+    "unwound_trade_id", "trade_id", "margin_used", "margin_interest",
+    "unwound_trade_leverage_level", "client_order_id", "margin_type", "stop_loss",
+    "take_profit", "trading_type",
+}  # fmt: skip
 
 
 def frames(batch_part: list[Any]) -> list[tuple[str, str, Any]]:
@@ -107,6 +117,7 @@ def test_the_orders_channel_has_numbers_and_a_string_product_id(ex):
     assert order["price"] == D("29000.5") and order["quantity"] == D("0.01")  # numbers, exact
     assert order["filled_quantity"] == 0 and order["product_id"] == "1"
     assert order["source_exchange"] == "QUOINE" and order["margin_used"] == 0
+    assert set(order) >= STREAM_ORDER_FIELDS
     assert '"price":29000.5,' in json.loads(text)["data"]
 
 
@@ -129,3 +140,20 @@ def test_a_tiny_fill_is_a_plain_decimal_string(ex):
     )
     fills = [d for c, _, d in frames(feed.poll().private) if c == "user_executions_cash_btcusd"]
     assert fills[0]["quantity"] == "0.00000001"  # never "1E-8"
+
+
+def test_the_two_sided_ladder_channel(ex):
+    feed = Feed(ex)
+    keys = feed.ladder_keys("price_ladders_cash_btcusd")
+    assert keys == ((1, True), (1, False), (1, None))
+    assert feed.ladder_keys("executions_cash_btcusd") == ()
+    feed.track(keys)
+    best_ask = ex.products[1].book.best(False)
+    ex.place_order(ex.demo, {**LIMIT, "side": "sell", "price": str(best_ask - 1)})
+    got = {c: d for c, _, d in frames(feed.poll().public)}
+    both = got["price_ladders_cash_btcusd"]
+    assert set(both) == {"bids", "asks", "timestamp"}
+    assert both["asks"][0] == [f"{best_ask - 1:.5f}", "0.01000000"]
+    assert both["asks"] == got["price_ladders_cash_btcusd_sell"]
+    assert both["bids"][0][0] == f"{ex.products[1].book.best(True):.5f}"
+    assert float(both["timestamp"]) == pytest.approx(ex.now(), abs=60)
