@@ -1,0 +1,82 @@
+"""Found by trying to break quoine.realtime and ``quoine watch`` (helper realtime-break)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from quoine.cli import main
+from quoine.client import Quoinex
+from quoine.sandbox import Sandbox
+
+
+@pytest.fixture
+def moving_bids(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """A sandbox whose best bid keeps changing (a bid at 29990 placed and cancelled)."""
+    with Sandbox(rate_limit=None, seed=7) as sb:
+        assert sb.tap_url is not None
+        for name, value in [
+            ("QUOINE_API_TOKEN_ID", sb.token_id),
+            ("QUOINE_API_SECRET", sb.secret),
+            ("QUOINE_API_URL", sb.url),
+            ("QUOINE_TAP_URL", sb.tap_url),
+        ]:
+            monkeypatch.setenv(name, value)
+        stop = threading.Event()
+        client = Quoinex(sb.token_id, sb.secret, api_url=sb.url, rate_limit=None)
+
+        def move() -> None:
+            while not stop.wait(0.02):
+                client.cancel_order(client.create_limit_buy(1, "0.01", "29990")["id"])
+
+        thread = threading.Thread(target=move)
+        thread.start()
+        try:
+            yield sb
+        finally:
+            stop.set()
+            thread.join()
+            client.close()
+
+
+def texts(levels: list[list[str]]) -> dict[Decimal, list[str]]:
+    return {Decimal(price): [price, quantity] for price, quantity in levels}
+
+
+def test_watch_book_prints_one_text_per_value_whether_from_rest_or_a_ladder(
+    capsys: pytest.CaptureFixture[str], moving_bids: Sandbox
+) -> None:
+    """The REST snapshot said 29985.0 and the ladders 29985.00000: the lines flickered."""
+    status = main(["watch", "book", "BTCUSD", "--levels", "5", "--count", "3"])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 4  # the book as loaded (REST), then three ladder updates
+    loaded = texts(lines[0]["bids"])
+    for line in lines[1:]:
+        for price, pair in texts(line["bids"]).items():
+            if price in loaded:
+                assert pair == loaded[price]
+    for line in lines:
+        for price, quantity in line["bids"] + line["asks"]:
+            for text in (price, quantity):
+                assert text == format(Decimal(text).normalize(), "f")  # no trailing zeros
+
+
+def test_watch_book_table_columns_do_not_jump(
+    capsys: pytest.CaptureFixture[str], moving_bids: Sandbox
+) -> None:
+    status = main(["watch", "book", "1", "--format", "table", "--levels", "3", "--count", "2"])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    screens = out.split("\x1b[H\x1b[2J")[1:]
+    assert len(screens) == 3
+    asks = [
+        [line for line in screen.splitlines() if line.startswith("  ask")] for screen in screens
+    ]
+    assert asks[0] == asks[1] == asks[2]  # only bids move: the ask lines stay as they were
+    assert all(".00000" not in screen for screen in screens)
