@@ -367,6 +367,11 @@ class Exchange:
         with self.transaction():
             return self.margin.close(trade, quantity)
 
+    def close_all_trades(self, user: User, side: Any = None) -> list[Trade]:
+        """Close every open trade of ``user`` (one ``side`` when given); the trades closed."""
+        with self.transaction():
+            return self.margin.close_all(user, side)
+
     def adjust_margin(self, trade: Trade, delta: Decimal) -> Trade:
         """Add (or with a negative delta, take back) margin of an open trade."""
         with self.transaction():

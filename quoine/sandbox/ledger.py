@@ -12,8 +12,9 @@ A reservation holds part of a balance for an object (``("Order", 7)``,
 reservations; :meth:`Ledger.problems` checks that.
 
 :meth:`Ledger.transaction` makes a group of moves all-or-nothing: when the
-block raises, every move and reservation it made is undone, so a request that
-fails leaves the books as they were.
+block raises, every move and reservation it made is undone (and every undo
+registered with :meth:`Ledger.on_undo`), so a request that fails leaves the
+books as they were.
 """
 
 from __future__ import annotations
@@ -186,6 +187,16 @@ class Ledger:
         acct.reserved -= new - old
 
     # ------------------------------------------------------ transactions
+    def on_undo(self, undo: Callable[[], None]) -> None:
+        """Have the current transaction call ``undo`` if it fails.
+
+        For state kept outside the books (a withdrawal's state, a new record)
+        that a request changes before it may still fail. Outside a
+        transaction it does nothing.
+        """
+        if self._journal is not None:
+            self._journal.append(undo)
+
     def _record(self, undo: Callable[[], None]) -> None:
         self.changes += 1
         if self._journal is not None:

@@ -484,8 +484,7 @@ def close_trade(req: Request) -> Any:
 def close_all_trades(req: Request) -> Any:
     """PUT /trades/close_all (optional ``side``): plain list of closed trades."""
     side = req.fields().get("side") or req.arg("side")
-    chosen = [t for t in req.user.trades if t.status == "open" and (not side or t.side == side)]
-    return [req.ex.close_trade(t).to_json(req.ex.dialect) for t in chosen]
+    return [t.to_json(req.ex.dialect) for t in req.ex.close_all_trades(req.user, side)]
 
 
 @route("PUT", "/trades/{id}", wrap="trade")
