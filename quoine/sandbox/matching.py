@@ -244,8 +244,7 @@ class Engine:
         exe = Execution(
             self.next_id("execution", 1), product.id, qty, price, taker.side, now, buy, sell
         )
-        product.executions.append(exe)
-        product.exec_times.append(exe.created_at)
+        product.record(exe)
         product.last_price = price
         product.event_time = now
         for order, rate in ((taker, product.taker_fee), (maker, product.maker_fee)):

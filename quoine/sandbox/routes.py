@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 from typing import Any, Callable
 
+from .history import ohlc as fold_bars
 from .models import D0, ApiError, Product, Trade, fmt, num
 from .numbers import decimal_or_none, parse_decimal, parse_id, parse_signed, parse_timestamp
 from .routing import ROUTES, Request, route
@@ -97,19 +98,7 @@ def ohlc(req: Request) -> Any:
     resolution = max(60, req.int_arg("resolution", 60))
     limit = max(1, min(req.int_arg("limit", 100), 1000))
     end = int(req.ex.now()) // resolution * resolution + resolution
-    start = end - resolution * limit
-    idx = bisect.bisect_left(prod.exec_times, start)
-    buckets: dict[int, list[Decimal]] = {}
-    for exe in prod.executions[idx:]:
-        key = exe.created_at // resolution * resolution
-        bar = buckets.get(key)
-        if bar is None:
-            buckets[key] = [exe.price, exe.price, exe.price, exe.price, exe.quantity]
-        else:
-            bar[1] = max(bar[1], exe.price)
-            bar[2] = min(bar[2], exe.price)
-            bar[3] = exe.price
-            bar[4] += exe.quantity
+    buckets = fold_bars(prod.bars, resolution, end - resolution * limit)
     data = [[key, *(fmt(v) for v in bar)] for key, bar in sorted(buckets.items())]
     return {"data": data}
 

@@ -351,3 +351,55 @@ def test_a_later_fill_of_the_opening_order_opens_a_new_trade(other, api, sandbox
     second = ex.trades[order.trade_ids[-1]]
     assert (second.status, second.open_quantity) == ("open", D("0.5"))
     assert ex.totals() == totals and owners_problems(ex) == [] and ex.ledger.problems() == []
+
+
+# ------------------------------------- history summaries (nothing slow under the lock)
+def brute_ohlc(fills: list[Any], resolution: int, start: int) -> dict[int, list[D]]:
+    out: dict[int, list[D]] = {}
+    for exe in fills:
+        if exe.created_at < start:
+            continue
+        key = exe.created_at // resolution * resolution
+        bar = out.setdefault(key, [exe.price, exe.price, exe.price, exe.price, D(0)])
+        bar[1], bar[2], bar[3] = max(bar[1], exe.price), min(bar[2], exe.price), exe.price
+        bar[4] += exe.quantity
+    return out
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    resolution=st.sampled_from([60, 61, 90, 300, 3599, 3600, 7200, 86400, 2**62]),
+    back=st.integers(0, 5000),
+)
+def test_ohlc_from_bars_equals_folding_every_execution(seed, resolution, back):
+    from quoine.sandbox.history import ohlc
+
+    ex = Exchange(seed=seed)
+    product = ex.products[1]
+    ex.seed_executions(1, 3000, per_second=random.Random(seed).choice([1, 3, 10]), seed=seed)
+    last = product.executions[-1].created_at
+    start = (last - back * 7) // resolution * resolution
+    assert ohlc(product.bars, resolution, start) == brute_ohlc(product.executions, resolution, start)
+
+
+@pytest.mark.parametrize("hours", [0, 1, 23, 24, 25, 48])
+def test_day_stats_equal_summing_the_last_day(hours):
+    clock = Clock()
+    ex = Exchange(seed=4, clock=clock)
+    product = ex.products[1]
+    ex.seed_executions(1, 2000, start=clock.now - 86400 * 2, per_second=1, seed=4)
+    ex.seed_executions(1, 2000, per_second=1, seed=5)
+    clock.now += hours * 3600
+    day = [e for e in product.executions if e.created_at >= int(clock.now) - 86400]
+    stats = product.day_stats(clock.now)
+    volume = sum((e.quantity for e in day), D(0))
+    assert stats.volume == volume
+    assert (stats.low, stats.high) == (
+        min((e.price for e in day), default=None),
+        max((e.price for e in day), default=None),
+    )
+    assert stats.first == (day[0].price if day else None)
+    if day:
+        notional = sum((e.quantity * e.price for e in day), D(0))
+        assert stats.average == (notional / volume).quantize(product.tick)
