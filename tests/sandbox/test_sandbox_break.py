@@ -380,7 +380,8 @@ def test_ohlc_from_bars_equals_folding_every_execution(seed, resolution, back):
     ex.seed_executions(1, 3000, per_second=random.Random(seed).choice([1, 3, 10]), seed=seed)
     last = product.executions[-1].created_at
     start = (last - back * 7) // resolution * resolution
-    assert ohlc(product.bars, resolution, start) == brute_ohlc(product.executions, resolution, start)
+    expected = brute_ohlc(product.executions, resolution, start)
+    assert ohlc(product.bars, resolution, start) == expected
 
 
 @pytest.mark.parametrize("hours", [0, 1, 23, 24, 25, 48])
@@ -403,3 +404,50 @@ def test_day_stats_equal_summing_the_last_day(hours):
     if day:
         notional = sum((e.quantity * e.price for e in day), D(0))
         assert stats.average == (notional / volume).quantize(product.tick)
+
+
+# ----------------------------------- a crossing margin sell reserves at the bids it takes
+def _short(ex: Exchange, user: User, fraction: str, quantity: str = "0.3", lev: int = 1) -> Any:
+    price = ex.products[1].last_price * D(fraction)
+    fields = {"product_id": 1, "side": "sell", "order_type": "limit", "leverage_level": lev,
+              "order_direction": "two_direction", "quantity": quantity,
+              "price": str(price)}  # fmt: skip
+    return ex.place_order(user, fields)
+
+
+@pytest.mark.parametrize("fraction", ["0.011", "0.5", "0.99"])
+def test_a_margin_sell_far_below_the_bids_needs_margin_at_the_bids(fraction):
+    ex = Exchange(seed=1)
+    user = ex.add_user("x", {"USD": "1000"})  # 0.3 BTC at ~30,000 needs ~9,000 at 1x
+    before = snapshot(ex)
+    with pytest.raises(ApiError) as err:
+        _short(ex, user, fraction)
+    assert err.value.body == {"errors": {"user": ["not_enough_free_balance"]}}
+    assert snapshot(ex) == before
+
+
+@pytest.mark.parametrize(("fraction", "lev"), [("0.011", 1), ("0.5", 10), ("0.99", 100)])
+def test_a_funded_crossing_margin_sell_never_reserves_more_than_the_balance(fraction, lev):
+    ex = Exchange(seed=1)
+    user = ex.add_user("x", {"USD": "10000"})
+    order = _short(ex, user, fraction, lev=lev)
+    usd = user.accounts["USD"]
+    assert order.status == "filled" and user.trades[0].side == "short"
+    assert 0 <= usd.reserved <= usd.balance and usd.reserved == user.trades[0].margin
+    assert owners_problems(ex) == [] and ex.ledger.problems() == []
+
+
+def test_an_edit_that_makes_a_margin_sell_cross_needs_margin_at_the_bids():
+    ex = Exchange(seed=1)
+    user = ex.add_user("x", {"USD": "5000"})
+    order = _short(ex, user, "1.05", quantity="0.03")  # rests on the ask side
+    assert order.is_live
+    before = snapshot(ex)
+    low = str(ex.products[1].last_price * D("0.011"))
+    with pytest.raises(ApiError):  # 0.3 at ~100 would need ~100; at the bids ~9,000
+        ex.edit_order(order, {"quantity": "0.3", "price": low})
+    assert snapshot(ex) == before and order.in_book
+    ex.edit_order(order, {"quantity": "0.1", "price": low})  # ~3,000 at the bids: fits
+    usd = user.accounts["USD"]
+    assert order.status == "filled" and 0 <= usd.reserved <= usd.balance
+    assert owners_problems(ex) == [] and ex.ledger.problems() == []
