@@ -296,6 +296,10 @@ def test_a_failed_step_changes_nothing_and_no_reservation_is_orphaned(seed, quan
         assert ex.totals() == totals
         assert ex.ledger.problems() == []
         assert owners_problems(ex) == []
+        overdrawn = [
+            (u.name, c) for u in users for c, a in u.accounts.items() if a.reserved > a.balance
+        ]
+        assert overdrawn == []  # no reservation beyond the balance (free never below 0)
 
 
 # ------------------------------------------- fills after a trade is closed
