@@ -5,7 +5,8 @@ benchmark seeds hundreds of thousands of executions, and summing them for a
 ``GET /products`` or ``GET /products/{id}/ohlc`` held the lock for 150 ms or
 more. :class:`Bars` keeps OHLC bars of a fixed width as executions arrive, and
 :class:`Window` keeps the last 24 hours' volume, low, high and first price,
-moving forward in amortised constant time. Executions arrive in time order
+moving forward in amortised constant time. OHLC resolutions are whole
+minutes, so no bar finer than a minute is needed. Executions arrive in time order
 (the engine never stamps one earlier than the last).
 """
 
@@ -19,8 +20,8 @@ from typing import Protocol
 
 __all__ = ["BAR_WIDTHS", "Bars", "Window", "ohlc"]
 
-BAR_WIDTHS = (3600, 60, 1)
-"""Widths (seconds) of the bars a product keeps; OHLC uses the widest dividing its resolution."""
+BAR_WIDTHS = (3600, 60)
+"""Widths (seconds) of the bars a product keeps; OHLC resolutions are whole minutes."""
 _WIDE = Context(prec=80)  # running sums stay exact
 D0 = Decimal(0)
 
@@ -75,10 +76,10 @@ def _fold(out: dict[int, list[Decimal]], bucket: int, row: list[Decimal]) -> Non
 def ohlc(
     bars: dict[int, Bars], resolution: int, start: int, *, widths: tuple[int, ...] = BAR_WIDTHS
 ) -> dict[int, list[Decimal]]:
-    """Bars of ``resolution`` seconds from ``start`` (a multiple of it) on.
+    """Bars of ``resolution`` seconds (whole minutes) from ``start`` (a multiple of it) on.
 
-    Folds the widest bars; a bar that straddles a bucket's edge (or the start)
-    is folded from the next finer bars instead, down to 1-second bars.
+    Folds the widest bars; an hour bar that straddles a bucket's edge (or the
+    start) is folded from its minute bars instead.
     """
     out: dict[int, list[Decimal]] = {}
     _merge(bars, widths, resolution, start, None, out)

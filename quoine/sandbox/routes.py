@@ -93,9 +93,12 @@ def fees(req: Request) -> Any:
 
 @route("GET", "/products/{id}/ohlc", private=False)
 def ohlc(req: Request) -> Any:
-    """GET /products/{id}/ohlc: ``{"data": [[time, o, h, l, c, volume], ...]}``."""
+    """GET /products/{id}/ohlc: ``{"data": [[time, o, h, l, c, volume], ...]}``.
+
+    ``resolution`` is in seconds, cut to whole minutes (at least 60).
+    """
     prod = req.ex.product(req.params["id"])
-    resolution = max(60, req.int_arg("resolution", 60))
+    resolution = max(60, req.int_arg("resolution", 60) // 60 * 60)  # whole minutes
     limit = max(1, min(req.int_arg("limit", 100), 1000))
     end = int(req.ex.now()) // resolution * resolution + resolution
     buckets = fold_bars(prod.bars, resolution, end - resolution * limit)

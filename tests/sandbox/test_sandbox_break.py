@@ -373,7 +373,7 @@ def brute_ohlc(fills: list[Any], resolution: int, start: int) -> dict[int, list[
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(
     seed=st.integers(0, 10**6),
-    resolution=st.sampled_from([60, 61, 90, 300, 3599, 3600, 7200, 86400, 2**62]),
+    resolution=st.sampled_from([60, 120, 300, 3540, 3600, 3660, 7200, 86400, 60 * 2**50]),
     back=st.integers(0, 5000),
 )
 def test_ohlc_from_bars_equals_folding_every_execution(seed, resolution, back):
@@ -455,3 +455,13 @@ def test_an_edit_that_makes_a_margin_sell_cross_needs_margin_at_the_bids():
     usd = user.accounts["USD"]
     assert order.status == "filled" and 0 <= usd.reserved <= usd.balance
     assert owners_problems(ex) == [] and ex.ledger.problems() == []
+
+
+@pytest.mark.parametrize(("given", "used"), [(59, 60), (60, 60), (61, 60), (119, 60), (3660, 3660)])
+def test_ohlc_resolution_is_cut_to_whole_minutes(api, sandbox, given, used):
+    ex = sandbox.exchange
+    ex.seed_executions(1, 5000, per_second=1, seed=3)
+    data = api.get(f"/products/1/ohlc?resolution={given}&limit=50", signed=False)["data"]
+    expected = api.get(f"/products/1/ohlc?resolution={used}&limit=50", signed=False)["data"]
+    assert data == expected and data
+    assert all(row[0] % used == 0 for row in data)
