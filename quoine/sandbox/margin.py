@@ -16,7 +16,7 @@ from .funding import Funding
 from .ledger import Ledger
 from .matching import Engine
 from .models import D0, ApiError, Order, Product, Trade, User
-from .numbers import decimal_or_none, quantize
+from .numbers import decimal_or_none
 from .orders import new_order
 
 __all__ = ["Margin"]
@@ -174,8 +174,7 @@ class Margin:
             if name in fields:
                 value = fields[name]
                 empty = value in (None, "", 0) or str(value) in ("0", "0.0")
-                number = None if empty else decimal_or_none(value, name)
-                values[name] = None if number is None else quantize(number, 8)
+                values[name] = None if empty else decimal_or_none(value, name, places=8)
         for name, number in values.items():
             setattr(trade, name, number)
         trade.updated_at = int(self.clock())

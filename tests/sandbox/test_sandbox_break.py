@@ -465,3 +465,48 @@ def test_ohlc_resolution_is_cut_to_whole_minutes(api, sandbox, given, used):
     expected = api.get(f"/products/1/ohlc?resolution={used}&limit=50", signed=False)["data"]
     assert data == expected and data
     assert all(row[0] % used == 0 for row in data)
+
+
+# ------------------------- a positive amount that enters as zero is refused, not kept as 0
+TINY = ["0.000000001", "1e-9", "9e-9", 1e-12, "0.000000009999"]
+MARGIN = {"product_id": 1, "side": "sell", "order_type": "market", "quantity": "0.01",
+          "leverage_level": 2}  # fmt: skip
+
+
+@pytest.mark.parametrize("tiny", TINY)
+@pytest.mark.parametrize(
+    ("field", "extra"),
+    [
+        ("stop_loss", {}),
+        ("take_profit", {}),
+        ("price_range", {"order_type": "market_with_range"}),
+        ("trailing_stop_value", {"order_type": "trailing_stop", "trailing_stop_type": "price"}),
+        ("price", {"order_type": "limit"}),
+    ],
+)
+def test_a_value_that_enters_as_zero_is_must_be_positive(tiny, field, extra):
+    ex = Exchange(seed=1)
+    before = snapshot(ex)
+    with pytest.raises(ApiError) as err:
+        ex.place_order(ex.demo, {**MARGIN, **extra, field: tiny})
+    assert err.value.body == {"errors": {field: ["must_be_positive"]}}
+    assert snapshot(ex) == before
+
+
+@pytest.mark.parametrize("field", ["stop_loss", "take_profit"])
+def test_the_smallest_price_that_enters_is_kept(field):
+    ex = Exchange(seed=1)
+    order = ex.place_order(ex.demo, {**MARGIN, field: "0.00000001"})
+    assert getattr(order, field) == D("0.00000001")
+
+
+def test_a_short_whose_stop_loss_enters_as_zero_is_refused_not_closed_at_once():
+    ex = Exchange(seed=1)
+    ex.place_order(ex.demo, MARGIN)
+    (trade,) = ex.demo.trades
+    with pytest.raises(ApiError) as err:
+        ex.update_trade(trade, {"stop_loss": "0.000000001"})
+    assert err.value.body == {"errors": {"stop_loss": ["must_be_positive"]}}
+    assert trade.stop_loss is None and trade.status == "open"
+    ex.update_trade(trade, {"stop_loss": "0"})  # 0 still clears it
+    assert trade.stop_loss is None
