@@ -17,10 +17,12 @@ import json
 import re
 import secrets
 from collections import deque
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from .history import BAR_WIDTHS, Bars, Window
+
+_WIDE = Context(prec=80)  # exact sums of balances and reservations
 
 __all__ = [
     "D0",
@@ -397,8 +399,8 @@ class Account:
 
     @property
     def free(self) -> Decimal:
-        """Balance not reserved by live orders, withdrawals, loans or trades."""
-        return self.balance - self.reserved
+        """Balance not reserved by live orders, withdrawals, loans or trades (exact)."""
+        return _WIDE.subtract(self.balance, self.reserved)
 
     def to_json(self, dialect: str = "liquid", view: str = "list") -> dict[str, Any]:
         """Return the ``/fiat_accounts`` or ``/crypto_accounts`` item.

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+from decimal import Context
 from decimal import Decimal as D
 from typing import Any
 
@@ -510,3 +511,20 @@ def test_a_short_whose_stop_loss_enters_as_zero_is_refused_not_closed_at_once():
     assert trade.stop_loss is None and trade.status == "open"
     ex.update_trade(trade, {"stop_loss": "0"})  # 0 still clears it
     assert trade.stop_loss is None
+
+
+# ------------------------------- balances beyond 10**20 still add up to the last decimal
+@pytest.mark.parametrize("deposits", [0, 11, 110, 1100])
+def test_a_huge_balance_is_credited_every_decimal_of_a_sale(deposits):
+    ex = Exchange(seed=1)
+    totals = ex.totals()
+    for _ in range(deposits):  # 9.99e18 each: the largest amount one request may carry
+        ex.funding.create_fund_info(ex.demo, {"currency": "USD", "amount": "9990000000000000000"})
+    usd = ex.demo.accounts["USD"]
+    before = usd.balance
+    order = ex.place_order(ex.demo, {"product_id": 1, "side": "sell", "order_type": "market",
+                                     "quantity": "0.00012345"})  # fmt: skip
+    (fill,) = order.executions
+    proceeds = fill.quantity * fill.price - order.fee  # small: exact in any context
+    assert usd.balance == Context(prec=80).add(before, proceeds)  # every decimal of it
+    assert ex.totals() == totals and ex.ledger.problems() == []
