@@ -6,8 +6,15 @@
   fired the next trade's stop loss answered 422 with both trades closed and
   their margin left reserved forever; a failed read of withdrawals (or a
   refused cancel) left withdrawals ``processed`` with their money unmoved.
-* The conservation property gains those steps, a check that every reservation
-  belongs to a live object, and that a step that fails changes nothing.
+* Reservations without a live owner: a margin order filling after its trade
+  closed grew the closed trade; a crossing margin sell reserved at its limit
+  and overdrew the account.
+* Numbers: a stop loss (price range, trailing value) that enters as zero was
+  kept as 0 (a short closed at once); balances beyond 10**20 lost decimals.
+* The lock: ``/products`` and OHLC scanned the whole trade history.
+* The conservation property gains those steps and checks that a step that
+  fails changes nothing, every reservation has a live owner and no account
+  reserves more than its balance.
 """
 
 from __future__ import annotations
