@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import ClientConnection, connect
+from websockets.uri import parse_uri
 
 from .._auth import NonceGenerator, QuoineAuth
 from .._version import __version__
@@ -765,6 +766,10 @@ def _error_for(event: Event) -> _Drop | _Fatal | None:
 def _check_url(url: Any) -> str:
     if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
         raise QuoineValidationError(f"url must start with ws:// or wss://, got {url!r}")
+    try:  # a bad host or port would raise ValueError from inside connect()
+        parse_uri(url)
+    except (ValueError, WebSocketException) as exc:
+        raise QuoineValidationError(f"url is not a valid websocket URL: {url!r} ({exc})") from None
     return url
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from quoine.cli import main
 from quoine.client import Quoinex
+from quoine.exceptions import QuoineValidationError
+from quoine.realtime import LiquidTap
 from quoine.sandbox import Sandbox
 
 
@@ -80,3 +82,20 @@ def test_watch_book_table_columns_do_not_jump(
     ]
     assert asks[0] == asks[1] == asks[2]  # only bids move: the ask lines stay as they were
     assert all(".00000" not in screen for screen in screens)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ws://[::1",  # ValueError from urllib: it escaped LiquidTap()
+        "ws://127.0.0.1:99999/app",
+        "ws://host:-1/",
+        "wss://host:port/",
+        "wss://",
+        "ws://:80/app",
+    ],
+)
+def test_a_malformed_url_is_a_validation_error_before_connecting(url: str) -> None:
+    with pytest.raises(QuoineValidationError, match="not a valid websocket URL") as raised:
+        LiquidTap(url=url, token_id="1", secret="s3cret")
+    assert "s3cret" not in repr(raised.value) + str(raised.value)
