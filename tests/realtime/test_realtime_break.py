@@ -12,7 +12,7 @@ import pytest
 from quoine.cli import main
 from quoine.client import Quoinex
 from quoine.exceptions import QuoineValidationError
-from quoine.realtime import LiquidTap
+from quoine.realtime import Event, LiquidTap
 from quoine.sandbox import Sandbox
 
 
@@ -99,3 +99,28 @@ def test_a_malformed_url_is_a_validation_error_before_connecting(url: str) -> No
     with pytest.raises(QuoineValidationError, match="not a valid websocket URL") as raised:
         LiquidTap(url=url, token_id="1", secret="s3cret")
     assert "s3cret" not in repr(raised.value) + str(raised.value)
+
+
+def test_a_book_s_or_my_orders_channel_cannot_be_unsubscribed() -> None:
+    """Unsubscribing a book's ladder left the book (all books of the product) silently stale."""
+    with Sandbox(rate_limit=None, seed=7) as sb:
+        assert sb.tap_url is not None
+        client = Quoinex(sb.token_id, sb.secret, api_url=sb.url, rate_limit=None)
+        with LiquidTap(client, url=sb.tap_url, timeout=10) as tap:
+            book = tap.order_book("BTCUSD")
+            tap.my_orders(["USD"], [])
+            tap.subscribe("executions_cash_btcusd")
+            for channel in (*book.channels, "user_account_usd_orders"):
+                with pytest.raises(QuoineValidationError, match=f"cannot unsubscribe {channel}"):
+                    tap.unsubscribe("executions_cash_btcusd", channel)
+            # nothing was sent: every channel still delivers; the book follows the top
+            order = client.create_limit_buy(1, "0.5", "29999")
+            channels = set()
+            for event in tap.events(timeout=10):
+                if isinstance(event, Event):
+                    channels.add(event.channel)
+                if {"price_ladders_cash_btcusd_buy", "user_account_usd_orders"} <= channels:
+                    break
+            assert book.best_bid() == (Decimal("29999"), Decimal("0.5"))
+            tap.unsubscribe("executions_cash_btcusd")  # a plain channel still can be
+            client.cancel_order(order["id"])
