@@ -13,6 +13,7 @@ from quoine.cli import main
 from quoine.client import Quoinex
 from quoine.exceptions import QuoineValidationError
 from quoine.realtime import Event, LiquidTap
+from quoine.realtime._events import decode_frame, decode_ladder
 from quoine.sandbox import Sandbox
 
 
@@ -124,3 +125,25 @@ def test_a_book_s_or_my_orders_channel_cannot_be_unsubscribed() -> None:
             assert book.best_bid() == (Decimal("29999"), Decimal("0.5"))
             tap.unsubscribe("executions_cash_btcusd")  # a plain channel still can be
             client.cancel_order(order["id"])
+
+
+@pytest.mark.parametrize(
+    "amount", ["1e999999999", "1E-999999999", "1" * 101, "1e1001", "NaN", "-Infinity"]
+)
+def test_an_amount_out_of_range_is_not_an_amount(amount: str) -> None:
+    """A ladder price of 1e999999999 went into the book; printing it took a gigabyte."""
+    assert decode_ladder([["100", "1"], [amount, "1"]]) is None  # not a ladder
+    assert decode_ladder([["100", amount]]) is None
+    event = decode_frame(
+        json.dumps({"event": "updated", "channel": "c", "data": {"price": amount}})
+    )
+    assert event is not None and event.data == {"price": amount}  # kept as sent, not a Decimal
+
+
+def test_a_json_number_out_of_range_is_a_malformed_frame() -> None:
+    assert (
+        decode_frame('{"event": "updated", "channel": "c", "data": {"price": 1e999999999}}') is None
+    )
+    assert decode_frame('{"event": "updated", "channel": "c", "data": {"price": 1e1000}}') == Event(
+        "c", "updated", {"price": Decimal("1e1000")}
+    )
