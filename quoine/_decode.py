@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import re
 import sys
 import time
@@ -480,19 +481,33 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
         >>> retry_after_seconds({}, "API rate limit exceeded. Please retry after 300s")
         300.0
     """
-    value = (headers.get("Retry-After") or "").strip()
-    if value:
-        try:
-            seconds = float(value)
-        except ValueError:
-            when = _parse_http_date(value)
-            if when is not None:
-                return max(0.0, when - time.time())
-        else:
-            if seconds == seconds and seconds != float("inf"):
-                return max(seconds, 0.0)  # zero or less: now
+    seconds = _header_seconds((headers.get("Retry-After") or "").strip())
+    if seconds is not None:
+        return seconds
     match = _RETRY_AFTER_IN_MESSAGE.search(message or "")
     return float(match.group(1)) if match else None
+
+
+def _header_seconds(value: str) -> float | None:
+    """A ``Retry-After`` value in seconds: a number, an HTTP date, or None.
+
+    Two ``Retry-After`` headers arrive joined (``"1, 2"``): the longest wait wins.
+    """
+    if not value:
+        return None
+    when = _parse_http_date(value) if not value[:1].isdigit() else None
+    if when is not None:
+        return max(0.0, when - time.time())
+    waits = []
+    for part in value.split(","):
+        try:
+            seconds = float(part)
+        except ValueError:
+            return None
+        if not math.isfinite(seconds):
+            return None
+        waits.append(max(seconds, 0.0))  # zero or less: now
+    return max(waits)
 
 
 def _parse_http_date(value: str) -> float | None:

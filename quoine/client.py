@@ -311,7 +311,7 @@ class Quoine(
         root = self.API_URL.rstrip("/")
         query = urlencode(params, doseq=True) if params else ""
         url = f"{root}/{path}" + (f"?{query}" if query else "")
-        data = None if body is None else dump_json(body)
+        data = None if body is None else _body_bytes(body, method, path)
         request = self._transport.prepare(method, url, data, self.headers, root)
         return _Call(
             request=request,
@@ -482,6 +482,16 @@ class _Call:
     resigned: bool = False
     final: bool = False  # the error must not be retried
     error: QuoineError | None = None
+
+
+def _body_bytes(body: Any, method: str, path: str) -> bytes:
+    """The JSON body, or QuoineValidationError for a value JSON cannot carry (not sent)."""
+    try:
+        return dump_json(body)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise QuoineValidationError(
+            f"{method} /{path}: the body cannot be sent as JSON: {exc}"
+        ) from None
 
 
 def _signed_path(request: requests.PreparedRequest, root: str) -> str:

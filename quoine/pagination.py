@@ -7,8 +7,9 @@ fills with a sentinel such as 10000.
 
 Both walks end whatever the server does: a page that brings nothing new (the
 last page served again for every later page number, ``page`` or ``timestamp``
-ignored) ends the walk with a WARNING on the ``quoine`` logger, and an item the
-previous page already brought is not yielded again.
+ignored, a wrap back to the first page) ends the walk with a WARNING on the
+``quoine`` logger, and an item an earlier page already brought is not yielded
+again.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def iter_pages(
         An iterator over each item of ``models``, in the order the API returns
         them. ``limit`` and ``start_page`` are checked at once; the filters are
         checked by ``fetch`` when the first page is asked for. An item of the
-        previous page (by ``id``) is not yielded again, and a page with nothing
+        earlier page (by ``id``) is not yielded again, and a page with nothing
         new ends the walk with a WARNING: a server that serves its last page for
-        every later page number, or ignores ``page``, cannot make it loop.
+        every later page number, ignores ``page`` or wraps around to its first
+        page, cannot make it loop.
 
     Raises:
         QuoineResponseException: A page whose ``models`` is not a list.
@@ -70,7 +72,7 @@ def iter_pages(
 def _walk_pages(
     fetch: Callable[..., Any], size: int, page: int, params: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
-    previous: set[Hashable] = set()  # keys of the last page's items
+    yielded: set[Hashable] = set()  # keys of every item yielded so far
     count = 0
     while True:
         answer = fetch(limit=size, page=page, **params)
@@ -81,16 +83,17 @@ def _walk_pages(
             raise QuoineResponseException(
                 f"page {page}: models is a {type(models).__name__}, not a list", status_code=200
             )
-        keys: set[Hashable] = set()
-        new = []
+        new, keys = [], set()
         for item in models:
             key = _key(item)
-            if key not in previous and key not in keys:
+            # An id seen before is the same item; two equal items without an id on
+            # one page are two rows the server sent.
+            if key not in yielded and (key not in keys or not _has_id(item)):
                 new.append(item)
-            keys.add(key)
+                keys.add(key)
         if not new:
             logger.warning(
-                "page %d brought nothing new (the server answered with the previous page "
+                "page %d brought nothing new (the server answered with an earlier page "
                 "again): the walk stops after %d items",
                 page,
                 count,
@@ -98,16 +101,24 @@ def _walk_pages(
             return
         yield from new
         count += len(new)
-        previous = keys
+        yielded.update(keys)
         page += 1
+
+
+def _has_id(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("id"), (int, str))
 
 
 def _key(item: Any) -> Hashable:
     """What tells two list items apart: the id when there is one."""
-    if isinstance(item, dict):
-        ident = item.get("id")
-        return ident if isinstance(ident, (int, str)) else repr(item)
-    return item if isinstance(item, Hashable) else repr(item)
+    if _has_id(item):
+        return ("id", item["id"])
+    if isinstance(item, Hashable):
+        return ("item", item)
+    try:
+        return ("repr", hash(repr(item)))  # a hash: the walk keeps one key per item
+    except RecursionError:
+        return ("deep", type(item).__name__)
 
 
 def iter_executions_since(
@@ -167,11 +178,15 @@ def _walk_executions(
         page = fetch(product_id, since, ask)
         if not page:
             return
+        if not isinstance(page, list):
+            raise QuoineResponseException(
+                f"executions since {since}: a {type(page).__name__}, not a list", status_code=200
+            )
         seconds = [_second(item) for item in page]
         new = [
             item
             for item, second in zip(page, seconds)
-            if second >= since and item.get("id") not in seen
+            if second >= since and _key(item) not in seen
         ]
         yield from new
         last_second = max(seconds)
@@ -189,7 +204,7 @@ def _walk_executions(
             continue
         if last_second != since:
             since, seen = last_second, set()
-        seen.update(item.get("id") for item in new if _second(item) == since)
+        seen.update(_key(item) for item in new if _second(item) == since)
 
 
 def _second(execution: Any) -> int:

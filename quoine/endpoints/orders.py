@@ -268,7 +268,10 @@ class OrdersMixin(EndpointMixin):
             except QuoineError as lookup_error:
                 outcome = f"the lookup failed too ({type(lookup_error).__name__})"
                 break
-            return found
+            if isinstance(found, dict):
+                return found
+            outcome = f"the lookup answered with a {type(found).__name__}, not an order"
+            break
         raise _ambiguous(
             f"the order may or may not have been placed ({failure}); looked up by "
             f"client_order_id {client_order_id!r}: {outcome}",
@@ -301,6 +304,13 @@ class OrdersMixin(EndpointMixin):
                 client_order_id,
                 failure,
             ) from failure
+        if order is not None and not isinstance(order, dict):
+            raise _ambiguous(
+                f"the cancel may or may not have been carried out ({failure}); the order "
+                f"look-up answered with a {type(order).__name__}, not an order",
+                client_order_id,
+                failure,
+            ) from failure
         if isinstance(order, dict) and order.get("status") == "cancelled":
             return order
         raise failure
@@ -321,9 +331,12 @@ class OrdersMixin(EndpointMixin):
         except QuoineError as lookup_error:
             outcome = f"the order could not be read ({type(lookup_error).__name__})"
         else:
-            if all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
+            if not isinstance(order, dict):
+                outcome = f"the look-up answered with a {type(order).__name__}, not an order"
+            elif all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
                 return order
-            outcome = "the order does not show the new values"
+            else:
+                outcome = "the order does not show the new values"
         raise _ambiguous(
             f"the edit may or may not have been carried out ({failure}); {outcome}",
             cid,
