@@ -139,6 +139,10 @@ _NOT_SENT_MARKERS = (
     "Failed to resolve",
     "Connection refused",
     "ConnectTimeoutError",
+    # An HTTPS proxy refused the CONNECT (407, 403, 502...): the tunnel to the
+    # exchange never opened. (A ProxyError alone proves nothing: urllib3 also
+    # raises it when a forwarding proxy drops a request it may have passed on.)
+    "Tunnel connection failed",
 )
 
 

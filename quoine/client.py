@@ -122,8 +122,8 @@ class Quoine(
             process.
         nonces: A :class:`~quoine.NonceGenerator`, e.g. to start above a nonce
             saved by a previous run (``NonceGenerator(start=last)``). Default:
-            one sequence shared by every client of the same token and host in
-            this process.
+            one sequence shared by every client of the same token in this
+            process, whatever its ``api_url``.
 
     Example:
         .. code-block:: python
