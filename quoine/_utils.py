@@ -379,6 +379,8 @@ def wire_value(name: str, value: Any) -> Any:
     """
     if value is None or isinstance(value, (str, bool)):
         return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
     integer = _integer(value)
     if integer is not None:
         return integer

@@ -106,7 +106,8 @@ def _walk_pages(
 
 
 def _has_id(item: Any) -> bool:
-    return isinstance(item, dict) and isinstance(item.get("id"), (int, str))
+    ident = item.get("id") if isinstance(item, dict) else None
+    return isinstance(ident, (int, str)) and not isinstance(ident, bool)
 
 
 def _key(item: Any) -> Hashable:

@@ -293,27 +293,24 @@ class OrdersMixin(EndpointMixin):
         Raises:
             QuoineAmbiguousOrderError: The order could not be read.
         """
+        unread = None
         try:
             order = lookup()
         except QuoineNotFoundError:
-            order = None
+            order = {}  # unknown to the exchange: the failure stands
         except QuoineError as lookup_error:
-            raise _ambiguous(
-                f"the cancel may or may not have been carried out ({failure}); the order "
-                f"could not be read ({type(lookup_error).__name__})",
-                client_order_id,
-                failure,
-            ) from failure
-        if order is not None and not isinstance(order, dict):
-            raise _ambiguous(
-                f"the cancel may or may not have been carried out ({failure}); the order "
-                f"look-up answered with a {type(order).__name__}, not an order",
-                client_order_id,
-                failure,
-            ) from failure
-        if isinstance(order, dict) and order.get("status") == "cancelled":
-            return order
-        raise failure
+            unread = f"could not be read ({type(lookup_error).__name__})"
+        if unread is None and not isinstance(order, dict):
+            unread = f"look-up answered with a {type(order).__name__}, not an order"
+        if unread is None:
+            if order.get("status") == "cancelled":
+                return order
+            raise failure
+        raise _ambiguous(
+            f"the cancel may or may not have been carried out ({failure}); the order {unread}",
+            client_order_id,
+            failure,
+        ) from failure
 
     def _settle_edit(
         self, lookup: Callable[[], JSON], edit: JSON, failure: QuoineError, cid: str | None
