@@ -35,6 +35,7 @@ from ..exceptions import (
     QuoineAmbiguousOrderError,
     QuoineError,
     QuoineNotFoundError,
+    QuoineResponseException,
     QuoineValidationError,
     outcome_unknown,
 )
@@ -234,6 +235,11 @@ class OrdersMixin(EndpointMixin):
         }
         try:
             result: JSON = self._post("orders", {"order": drop_none(order)})
+            if not isinstance(result, dict):  # null, [] or "ok": booked or not, no order
+                raise QuoineResponseException(
+                    f"the answer to POST /orders is a {type(result).__name__}, not an order",
+                    status_code=200,
+                )
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise

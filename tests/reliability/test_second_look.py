@@ -277,6 +277,26 @@ def test_an_order_look_up_answering_no_order_is_an_unknown_outcome(mocked, clien
 
 
 @pytest.mark.case(85)
+@pytest.mark.parametrize("answer", [*_NOT_ORDERS, ""])
+def test_an_order_answered_2xx_with_no_order_is_looked_up(mocked, client, answer):
+    status = 204 if answer == "" else 200
+    mocked.post(f"{API}/orders", body=answer, status=status)
+    mocked.get(f"{API}/orders/client:cid-1", json={"id": 7, "client_order_id": "cid-1"})
+    assert client.create_limit_buy(1, "0.01", "500", client_order_id="cid-1")["id"] == 7
+    assert [call.request.method for call in mocked.calls] == ["POST", "GET"]
+
+
+@pytest.mark.case(85)
+def test_an_order_answered_null_without_client_order_id_is_an_unknown_outcome(mocked, client):
+    mocked.post(f"{API}/orders", body="null")
+    with pytest.raises(QuoineAmbiguousOrderError, match="not an order") as info:
+        client.create_limit_buy(1, "0.01", "500")
+    assert info.value.client_order_id is None and outcome_unknown(info.value)
+    assert info.value.attempts == 1 and info.value.sent is True
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.case(85)
 @pytest.mark.parametrize("answer", _NOT_ORDERS)
 def test_an_edit_look_up_answering_no_order_is_an_unknown_outcome(mocked, client, answer):
     mocked.put(f"{API}/orders/5", body=_LOST)
