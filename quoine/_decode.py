@@ -50,6 +50,7 @@ __all__ = [
     "AUTH_HEADER",
     "ERROR_BODY_LIMIT",
     "BODY_SNIPPET_LENGTH",
+    "MAX_ERROR_NESTING",
     "MAX_INTEGER_DIGITS",
     "MAX_NUMBER_DIGITS",
     "RAW_MESSAGES_LENGTH",
@@ -80,6 +81,9 @@ RAW_MESSAGES_LENGTH = 1000
 MAX_NUMBER_DIGITS = 100
 #: Longest JSON integer accepted in an answer (digits), Python 3.11's default limit.
 MAX_INTEGER_DIGITS = 4300
+#: Deepest nesting of an error body kept on an exception; deeper parts become "...".
+#: (An exception must pickle and copy: both recurse once per level.)
+MAX_ERROR_NESTING = 32
 
 JSONValue = Union[dict[str, Any], list[Any], str, int, Decimal, bool, None]
 
@@ -297,7 +301,7 @@ def decode_error_body(raw: bytes) -> ErrorBody:
         ('valid_amount', 'Bad amount')
     """
     try:
-        decoded: Any = load_json(raw)
+        decoded: Any = _shallow(load_json(raw))
     except ValueError:
         text = " ".join(body_snippet(raw).split())
         return ErrorBody(False, None, text, None, None, None, raw[:RAW_MESSAGES_LENGTH], (text,))
@@ -313,6 +317,17 @@ def decode_error_body(raw: bytes) -> ErrorBody:
         messages=_legacy_messages(decoded),
         texts=tuple(_error_texts(decoded)),
     )
+
+
+def _shallow(value: Any, depth: int = 0) -> Any:
+    """``value`` with containers below :data:`MAX_ERROR_NESTING` levels replaced by "..."."""
+    if not isinstance(value, (dict, list)):
+        return value
+    if depth >= MAX_ERROR_NESTING:
+        return "..."
+    if isinstance(value, dict):
+        return {key: _shallow(item, depth + 1) for key, item in value.items()}
+    return [_shallow(item, depth + 1) for item in value]
 
 
 def api_error(response: requests.Response) -> QuoineAPIException:

@@ -8,11 +8,13 @@ nonces shared per token.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
 import pickle
 import re
+import traceback
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -27,6 +29,7 @@ from quoine._utils import decimal_string, positive_int, unix_seconds, wire_value
 from quoine.client import Liquid, Qryptos, Quoinex
 from quoine.exceptions import (
     QuoineAmbiguousOrderError,
+    QuoineAPIException,
     QuoineClientRateLimitError,
     QuoineConnectionError,
     QuoineOrderNotFoundError,
@@ -502,3 +505,49 @@ def test_no_secret_or_signature_in_the_new_errors(mocked, client, caplog):
     cause = info.value.__cause__
     shown += [str(cause), repr(getattr(cause, "request", None))]
     assert not any(SECRET in text or re.search(r"eyJ[\w-]+\.eyJ", text) for text in shown)
+
+
+# --- 89: error bodies nested deep enough to break pickling --------------------------------
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.case(89)
+@pytest.mark.parametrize("depth", [33, 500, 900])
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{"message": "Bad amount", "code": "valid_amount", "additional_data": %s}',
+        '{"errors": {"user": ["not_enough_free_balance", %s]}}',
+        '{"message": "Bad amount", "detail": %s}',
+        "%s",
+    ],
+    ids=["additional_data", "errors", "other key", "top level"],
+)
+def test_an_exception_from_a_deep_error_body_pickles_copies_and_prints(
+    mocked, client, depth, template
+):
+    mocked.get(f"{API}/products", status=422, body=template % _nested(depth))
+    with pytest.raises(QuoineAPIException) as info:
+        client.get_products()
+    error = info.value
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error) and str(again) == str(error)
+    assert copy.deepcopy(error).code == error.code
+    assert repr(error) and "".join(traceback.format_exception(error))
+    # what the server said stays readable down to the bound, and the class still fits
+    if "valid_amount" in template:
+        assert error.code == "valid_amount" and error.message == "Bad amount"
+    if "not_enough" in template:
+        assert type(error).__name__ == "QuoineInsufficientFundsError"
+
+
+@pytest.mark.case(89)
+def test_an_error_body_within_the_bound_is_kept_whole(mocked, client):
+    data = json.loads(_nested(31))
+    mocked.get(f"{API}/products", status=422, json={"message": "x", "additional_data": data})
+    with pytest.raises(QuoineAPIException) as info:
+        client.get_products()
+    assert info.value.additional_data == data
