@@ -63,8 +63,10 @@ __all__ = [
     "dump_json",
     "json_default",
     "load_json",
+    "SECRET_HEADERS",
     "mask_auth",
     "masked_copy",
+    "masked_request",
     "reject_json_constant",
     "response_error",
     "retry_after_seconds",
@@ -193,25 +195,42 @@ def _content(response: requests.Response) -> bytes:
         return b""
 
 
+#: Headers whose values are credentials: the signature, and what ``~/.netrc``, a
+#: session's ``auth`` or a proxy adds. Exceptions carry them as ``***``.
+SECRET_HEADERS = (AUTH_HEADER, "Authorization", "Proxy-Authorization")
+
+
 def mask_auth(request: Any) -> None:
-    """Replace the signature on a request object with ``***`` (in place)."""
+    """Replace every credential header on a request object with ``***`` (in place)."""
     headers = getattr(request, "headers", None)
-    if headers is not None and AUTH_HEADER in headers:
-        headers[AUTH_HEADER] = "***"
+    if headers is None:
+        return
+    for name in SECRET_HEADERS:
+        if name in headers:
+            headers[name] = "***"
+
+
+def masked_request(request: Any) -> Any:
+    """``request``, or a copy of it with its credential headers masked."""
+    headers = getattr(request, "headers", None)
+    if headers is None or not any(name in headers for name in SECRET_HEADERS):
+        return request
+    masked = request.copy()
+    mask_auth(masked)
+    return masked
 
 
 def masked_copy(response: requests.Response) -> requests.Response:
-    """Return ``response`` with a copy of its request whose signature is masked.
+    """Return ``response`` with a copy of its request whose credentials are masked.
 
     The answer is going into an exception: keep the real request untouched (hooks
-    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value. On a
-    redirect, requests also attaches the next hop's request (``response.next``),
-    a copy carrying the signature: that is masked too.
+    may hold it, a retry re-sends it) and hand out a copy without the
+    ``X-Quoine-Auth`` value or any other credential header. On a redirect,
+    requests also attaches the next hop's request (``response.next``), a copy
+    carrying the signature: that is masked too.
     """
-    if response.request is not None and AUTH_HEADER in response.request.headers:
-        request = response.request.copy()
-        mask_auth(request)
-        response.request = request
+    if response.request is not None:
+        response.request = masked_request(response.request)
     mask_auth(getattr(response, "_next", None))
     return response
 

@@ -22,6 +22,7 @@ from ._decode import (
     json_default,
     mask_auth,
     masked_copy,
+    masked_request,
     response_error,
 )
 from .exceptions import (
@@ -40,6 +41,7 @@ __all__ = [
     "json_default",
     "mask_auth",
     "masked_copy",
+    "masked_request",
     "read_body",
     "transport_error",
 ]

@@ -19,7 +19,7 @@ import requests
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
-from ._http import mask_auth, read_body, transport_error
+from ._http import masked_copy, masked_request, read_body, transport_error
 
 __all__ = ["Environment", "Template", "Timeout", "Transport", "bounded"]
 
@@ -142,7 +142,10 @@ class Transport:
                 **self.environment(root).settings,
             )
         except requests.exceptions.RequestException as exc:
-            mask_auth(exc.request)
+            # the exception keeps a masked copy: the request itself may be sent again
+            exc.request = masked_request(exc.request)
+            if exc.response is not None:
+                masked_copy(exc.response)
             raise transport_error(exc) from exc
         read_body(response, deadline, clock)
         return response

@@ -32,6 +32,7 @@ from quoine.exceptions import (
     QuoineAPIException,
     QuoineClientRateLimitError,
     QuoineConnectionError,
+    QuoineError,
     QuoineOrderNotFoundError,
     QuoineRateLimitError,
     QuoineResponseException,
@@ -551,3 +552,39 @@ def test_an_error_body_within_the_bound_is_kept_whole(mocked, client):
     with pytest.raises(QuoineAPIException) as info:
         client.get_products()
     assert info.value.additional_data == data
+
+
+# --- 85/33: credentials of a proxy or of the server's own auth stay out of exceptions ------
+
+_BASIC = "Basic dXNlcjpDQU5BUlktcHJveHktcGFzc3dvcmQ="  # user:CANARY-proxy-password
+
+
+@pytest.mark.case(85)
+@pytest.mark.parametrize(
+    ("answer", "attempts"),
+    [
+        (Reply(http(502, "bad gateway", content_type="text/plain")), 2),
+        (Reply(http(200, "<html>", content_type="text/html")), 1),
+        (Reply(b"HTTP/1.1 200 X\r\nContent-Length: 10\r\n\r\n[]", close=True), 2),
+    ],
+    ids=["502", "html", "cut off"],
+)
+def test_basic_auth_of_a_reverse_proxy_is_masked_in_exceptions_and_still_sent(answer, attempts):
+    session = requests.Session()
+    session.auth = ("user", "CANARY-proxy-password")
+    with FaultServer(lambda request: answer) as server:
+        client = Liquid(TOKEN_ID, SECRET, api_url=server.url, session=session, max_retries=1)
+        with pytest.raises(QuoineError) as info:
+            client.get_products()
+        sent = [request.headers.get("authorization") for request in server.requests]
+    assert sent == [_BASIC] * attempts  # a retry carries the real header
+    error = info.value
+    chain = [error, error.__cause__, error.__context__]
+    dumped = repr([pickle.dumps(e) for e in chain if e is not None])
+    assert "dXNlcjpDQU5BUlktcHJveHktcGFzc3dvcmQ" not in dumped
+    for item in chain:
+        request = getattr(item, "request", None) or getattr(
+            getattr(item, "response", None), "request", None
+        )
+        if request is not None:
+            assert request.headers.get("Authorization") == "***"
