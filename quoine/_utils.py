@@ -11,18 +11,13 @@ import numbers
 import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, SupportsIndex, Union
+from typing import Any
 
 from .constants import MAX_PAGE_LIMIT
 from .exceptions import QuoineValidationError
+from .types import Amount, IdLike, TimeLike
 
-#: Anything accepted where the API expects a decimal amount (price, quantity, rate):
-#: also float subclasses (``numpy.float64``) and integer types (``numpy.int64``).
-Amount = Union[Decimal, str, int, float, SupportsIndex]
-#: Anything accepted where the API expects a point in time.
-TimeLike = Union[int, float, str, _dt.datetime, _dt.date, Decimal, SupportsIndex]
-#: Anything accepted as an object id: an integer of any integer type, or its digits.
-IdLike = Union[int, str, SupportsIndex]
+__all__ = ["Amount", "IdLike", "TimeLike"]  # re-exported for the endpoint modules
 
 # The bounds of an amount are those of the widest SQL DECIMAL, MySQL's DECIMAL(65, 30):
 # no exchange stores more. A float's shortest repr down to 1e-13 fits.

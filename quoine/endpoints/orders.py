@@ -39,12 +39,14 @@ from ..exceptions import (
     QuoineValidationError,
     outcome_unknown,
 )
+from ..types import CancelledOrders, Execution, ExecutionPage, Order, OrderPage, Trade
 
 _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
 _STATUSES = tuple(s.value for s in OrderStatus)
 _TRADING_TYPES = tuple(t.value for t in TradingType)
-_DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
+# "net_out" is how the 2016 documentation spells "netout" (the Liquid-era spelling).
+_DIRECTIONS = (*(d.value for d in MarginOrderDirection), "net_out")
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
 _TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
 # Types whose ``price`` is required (the limit or the stop price).
@@ -143,7 +145,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         margin_type: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place an order.
 
         API: ``POST /orders`` with body ``{"order": {...}}``, signed. Every
@@ -174,7 +176,8 @@ class OrdersMixin(EndpointMixin):
             stop_loss: Stop-loss price (margin orders).
             leverage_level: Leverage for margin orders, e.g. 2, 4, 5, 10, 25.
             funding_currency: Currency funding a margin order.
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             margin_type: ``cross`` or ``isolated``.
 
         Returns:
@@ -195,7 +198,7 @@ class OrdersMixin(EndpointMixin):
                 from quoine.client import Quoinex
 
                 order = client.create_order(
-                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "25000",
                     client_order_id="my-order-0001",
                 )
         """
@@ -234,7 +237,7 @@ class OrdersMixin(EndpointMixin):
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
         try:
-            result: JSON = self._post("orders", {"order": drop_none(order)})
+            result: Order = self._post("orders", {"order": drop_none(order)})
             if not isinstance(result, dict):  # null, [] or "ok": booked or not, no order
                 raise QuoineResponseException(
                     f"the answer to POST /orders is a {type(result).__name__}, not an order",
@@ -246,7 +249,7 @@ class OrdersMixin(EndpointMixin):
             return self._find_placed_order(order["client_order_id"], exc)
         return result
 
-    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> JSON:
+    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> Order:
         """Resolve an order request that may or may not have been carried out.
 
         Never sends the order again. Looks it up by ``client_order_id`` a few
@@ -268,7 +271,7 @@ class OrdersMixin(EndpointMixin):
             if lookup:
                 self._backoff(lookup - 1)
             try:
-                found: JSON = self.get_order_by_client_order_id(client_order_id)
+                found = self.get_order_by_client_order_id(client_order_id)
             except QuoineNotFoundError:
                 continue
             except QuoineError as lookup_error:
@@ -286,8 +289,8 @@ class OrdersMixin(EndpointMixin):
         ) from failure
 
     def _settle_cancel(
-        self, lookup: Callable[[], JSON], failure: QuoineError, client_order_id: str | None
-    ) -> JSON:
+        self, lookup: Callable[[], Order], failure: QuoineError, client_order_id: str | None
+    ) -> Order:
         """Find out what a cancel did when its answer cannot be trusted.
 
         Called when a re-sent cancel was answered "not found" (an earlier attempt
@@ -300,17 +303,19 @@ class OrdersMixin(EndpointMixin):
             QuoineAmbiguousOrderError: The order could not be read.
         """
         unread = None
+        order: Any = {}  # unknown to the exchange: the failure stands
         try:
             order = lookup()
         except QuoineNotFoundError:
-            order = {}  # unknown to the exchange: the failure stands
+            pass
         except QuoineError as lookup_error:
             unread = f"could not be read ({type(lookup_error).__name__})"
         if unread is None and not isinstance(order, dict):
             unread = f"look-up answered with a {type(order).__name__}, not an order"
         if unread is None:
             if order.get("status") == "cancelled":
-                return order
+                cancelled: Order = order
+                return cancelled
             raise failure
         raise _ambiguous(
             f"the cancel may or may not have been carried out ({failure}); the order {unread}",
@@ -319,8 +324,8 @@ class OrdersMixin(EndpointMixin):
         ) from failure
 
     def _settle_edit(
-        self, lookup: Callable[[], JSON], edit: JSON, failure: QuoineError, cid: str | None
-    ) -> JSON:
+        self, lookup: Callable[[], Order], edit: JSON, failure: QuoineError, cid: str | None
+    ) -> Order:
         """Find out what an edit whose answer was lost did; it is never sent again.
 
         Returns the order when it shows the new quantity and price.
@@ -353,7 +358,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit buy order.
 
         Same as ``create_order("limit", product_id, "buy", quantity, price)``.
@@ -370,7 +375,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.create_limit_buy(1, "0.01", "500")
+                order = client.create_limit_buy(1, "0.01", "25000")
         """
         return self.create_order(
             "limit", product_id, "buy", quantity, price, client_order_id=client_order_id
@@ -383,7 +388,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit sell order.
 
         Same as ``create_order("limit", product_id, "sell", quantity, price)``.
@@ -400,7 +405,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.create_limit_sell(1, "0.01", "12000")
+                order = client.create_limit_sell(1, "0.01", "35000")
         """
         return self.create_order(
             "limit",
@@ -418,7 +423,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market buy order, with a slippage limit when ``price_range`` is given.
 
         Sends ``market``, or ``market_with_range`` when ``price_range`` is not None.
@@ -454,7 +459,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market sell order, with a slippage limit when ``price_range`` is given.
 
         Args:
@@ -493,7 +498,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         **options: Any,
-    ) -> JSON:
+    ) -> Order:
         """Place a leveraged (margin) order.
 
         API: ``POST /orders`` with ``leverage_level``, signed. The positional order
@@ -511,7 +516,8 @@ class OrdersMixin(EndpointMixin):
             leverage_level: 2, 4, 5, 10, 25... (default 2).
             price_range: Slippage for ``market_with_range``.
             funding_currency: Currency funding the position (default: quoted currency).
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             **options: Any keyword-only option of :meth:`create_order`
                 (``client_order_id``, ``take_profit``, ``stop_loss``, ``margin_type``...).
 
@@ -524,7 +530,7 @@ class OrdersMixin(EndpointMixin):
                 from quoine.client import Quoinex
 
                 order = client.create_margin_order(
-                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "25000",
                     leverage_level=Quoinex.LEVERAGE_LEVEL_10,
                     order_direction=Quoinex.MARGIN_ORDER_DIRECTION_NET,
                 )
@@ -544,7 +550,7 @@ class OrdersMixin(EndpointMixin):
             **options,
         )
 
-    def get_order(self, order_id: IdLike) -> JSON:
+    def get_order(self, order_id: IdLike) -> Order:
         """Get an order, with its executions.
 
         API: ``GET /orders/{id}``, signed.
@@ -564,10 +570,10 @@ class OrdersMixin(EndpointMixin):
                 order = client.get_order(order_id)
                 print(order["status"], order["filled_quantity"])
         """
-        result: JSON = self._get(_order_path(order_id), signed=True)
+        result: Order = self._get(_order_path(order_id), signed=True)
         return result
 
-    def get_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def get_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Get an order by the ``client_order_id`` you gave it.
 
         API: ``GET /orders/client:{client_order_id}``, signed.
@@ -583,7 +589,7 @@ class OrdersMixin(EndpointMixin):
 
                 order = client.get_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._get(_client_path(client_order_id), signed=True)
+        result: Order = self._get(_client_path(client_order_id), signed=True)
         return result
 
     def get_orders(
@@ -596,7 +602,7 @@ class OrdersMixin(EndpointMixin):
         page: int | None = None,
         *,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> OrderPage:
         """Get a page of the user's orders, newest first.
 
         API: ``GET /orders``, signed, paginated.
@@ -627,19 +633,19 @@ class OrdersMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("orders", params, signed=True)
+        result: OrderPage = self._get("orders", params, signed=True)
         return result
 
     def iter_orders(
         self,
+        *,
         funding_currency: str | None = None,
         product_id: IdLike | None = None,
         status: str | None = None,
         with_details: bool = False,
-        *,
         trading_type: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Order]:
         """Iterate over all of the user's orders matching the filters, page by page.
 
         Args:
@@ -668,7 +674,7 @@ class OrdersMixin(EndpointMixin):
             trading_type=trading_type,
         )
 
-    def cancel_order(self, order_id: IdLike) -> JSON:
+    def cancel_order(self, order_id: IdLike) -> Order:
         """Cancel a live order.
 
         API: ``PUT /orders/{id}/cancel``, signed, no body.
@@ -685,7 +691,7 @@ class OrdersMixin(EndpointMixin):
         cancelled (an earlier attempt did it); see :doc:`/reliability`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 
@@ -696,14 +702,14 @@ class OrdersMixin(EndpointMixin):
         """
         path = _order_path(order_id)
         try:
-            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
         except QuoineError as exc:
             if not _cancel_unsettled(exc):
                 raise
             return self._settle_cancel(lambda: self.get_order(order_id), exc, None)
         return result
 
-    def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Cancel a live order by its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}/cancel``, signed.
@@ -717,7 +723,7 @@ class OrdersMixin(EndpointMixin):
         Retried and settled like :meth:`cancel_order`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 
@@ -728,7 +734,7 @@ class OrdersMixin(EndpointMixin):
         """
         path = _client_path(client_order_id)
         try:
-            result: JSON = self._put(f"{path}/cancel", idempotent=True)
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
         except QuoineError as exc:
             if not _cancel_unsettled(exc):
                 raise
@@ -738,10 +744,11 @@ class OrdersMixin(EndpointMixin):
 
     def cancel_all_orders(
         self,
+        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> CancelledOrders:
         """Cancel every live order, or those matching the filters.
 
         API: ``PUT /orders/cancel_all``, signed, flat body with the given filters
@@ -766,7 +773,7 @@ class OrdersMixin(EndpointMixin):
             "side": optional_choice(side, "side", _SIDES),
             "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
         }
-        result: JSON = self._put("orders/cancel_all", drop_none(body))
+        result: CancelledOrders = self._put("orders/cancel_all", drop_none(body))
         return result
 
     def update_live_order(
@@ -774,7 +781,7 @@ class OrdersMixin(EndpointMixin):
         order_id: IdLike,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order.
 
         API: ``PUT /orders/{id}`` with ``{"order": {"quantity", "price"}}``, signed.
@@ -803,7 +810,7 @@ class OrdersMixin(EndpointMixin):
         """
         edit = _edit_body(quantity, price)
         try:
-            result: JSON = self._put(_order_path(order_id), edit)
+            result: Order = self._put(_order_path(order_id), edit)
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -815,7 +822,7 @@ class OrdersMixin(EndpointMixin):
         client_order_id: str,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order given its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}``, signed.
@@ -841,7 +848,7 @@ class OrdersMixin(EndpointMixin):
         """
         path, edit = _client_path(client_order_id), _edit_body(quantity, price)
         try:
-            result: JSON = self._put(path, edit)
+            result: Order = self._put(path, edit)
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -849,7 +856,7 @@ class OrdersMixin(EndpointMixin):
             return self._settle_edit(lookup, edit, exc, client_order_id)
         return result
 
-    def get_order_trades(self, order_id: IdLike) -> list[JSON]:
+    def get_order_trades(self, order_id: IdLike) -> list[Trade]:
         """Get the margin positions (trades) an order opened or closed.
 
         API: ``GET /orders/{id}/trades``, signed.
@@ -865,12 +872,12 @@ class OrdersMixin(EndpointMixin):
 
                 trades = client.get_order_trades(order_id)
         """
-        result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
+        result: list[Trade] = self._get(f"{_order_path(order_id)}/trades", signed=True)
         return result
 
     def get_order_executions(
-        self, order_id: IdLike, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+        self, order_id: IdLike, *, limit: int | None = None, page: int | None = None
+    ) -> ExecutionPage:
         """Get a page of an order's executions.
 
         API: ``GET /orders/{id}/executions``, signed, paginated.
@@ -889,12 +896,14 @@ class OrdersMixin(EndpointMixin):
                 fills = client.get_order_executions(order_id)["models"]
         """
         params = {"limit": page_limit(limit), "page": page_number(page)}
-        result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
+        result: ExecutionPage = self._get(
+            f"{_order_path(order_id)}/executions", params, signed=True
+        )
         return result
 
     def iter_order_executions(
         self, order_id: IdLike, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over all executions of an order.
 
         Args:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import IdLike, positive_int
+from ..types import TradingAccount
 
 
 class TradingAccountsMixin(EndpointMixin):
     """Margin trading accounts: list, get, and set the leverage level."""
 
-    def get_trading_accounts(self) -> list[JSON]:
+    def get_trading_accounts(self) -> list[TradingAccount]:
         """List the user's trading accounts (one per product and funding currency).
 
         API: ``GET /trading_accounts``, signed.
@@ -22,10 +23,10 @@ class TradingAccountsMixin(EndpointMixin):
 
                 accounts = client.get_trading_accounts()
         """
-        result: list[JSON] = self._get("trading_accounts", signed=True)
+        result: list[TradingAccount] = self._get("trading_accounts", signed=True)
         return result
 
-    def get_trading_account(self, account_id: IdLike) -> JSON:
+    def get_trading_account(self, account_id: IdLike) -> TradingAccount:
         """Get one trading account.
 
         API: ``GET /trading_accounts/{id}``, signed.
@@ -42,10 +43,10 @@ class TradingAccountsMixin(EndpointMixin):
                 account = client.get_trading_account(trading_account_id)
         """
         path = f"trading_accounts/{positive_int(account_id, 'account_id')}"
-        result: JSON = self._get(path, signed=True)
+        result: TradingAccount = self._get(path, signed=True)
         return result
 
-    def update_leverage_level(self, account_id: IdLike, leverage_level: int) -> JSON:
+    def update_leverage_level(self, account_id: IdLike, leverage_level: int) -> TradingAccount:
         """Change the leverage level of a trading account.
 
         API: ``PUT /trading_accounts/{id}`` with
@@ -67,7 +68,7 @@ class TradingAccountsMixin(EndpointMixin):
         body = {
             "trading_account": {"leverage_level": positive_int(leverage_level, "leverage_level")}
         }
-        result: JSON = self._put(path, body)
+        result: TradingAccount = self._put(path, body)
         return result
 
     def get_leverage_limitation(self) -> list[int]:

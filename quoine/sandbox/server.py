@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -113,6 +114,12 @@ class SandboxServer(ThreadingHTTPServer):
             else:
                 self._conns.discard(conn)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client went away mid-answer; report anything else."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         """Shut down every open keep-alive connection."""
         with self._conns_lock:
@@ -144,6 +151,9 @@ class Sandbox:
         fault_seed: Seed for random faults.
         strict_nonce: False also accepts a nonce equal to the last one (for
             clients with millisecond nonces such as python-quoine 0.1.4).
+        dialect: ``"liquid"`` (default) answers in the shapes of the Liquid-era
+            documentation, ``"quoine"`` in those of the 2016 Quoinex/Qryptos
+            one (integer product ids, decimals as strings...).
 
     Attributes:
         url: ``http://HOST:PORT`` once started.
@@ -164,6 +174,7 @@ class Sandbox:
         exchange: Exchange | None = None,
         fault_seed: int | None = None,
         strict_nonce: bool = True,
+        dialect: str = "liquid",
     ) -> None:
         self.host = host
         self.port = port
@@ -176,12 +187,18 @@ class Sandbox:
             clock=clock,
             fault_seed=fault_seed,
             strict_nonce=strict_nonce,
+            dialect=dialect,
         )
         self.exchange = self.app.exchange
         self.token_id: str = self.app.token_id
         self.secret: str = self.app.secret
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        # The secret is never shown: a notebook displays and saves reprs.
+        where = f"url={self.url!r}" if self._server is not None else "stopped"
+        return f"Sandbox({where}, token_id={self.token_id!r}, secret='***')"
 
     @property
     def faults(self) -> FaultInjector:

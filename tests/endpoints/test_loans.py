@@ -298,7 +298,8 @@ def test_update_loan_flat_body(client, mocked, flag):
 
     assert client.update_loan(144825, flag) == answer
 
-    request = _request(mocked, "PUT", "/loans/144825", body={"fund_reloaned": flag})
+    body = {"fund_reloaned": flag}
+    request = _request(mocked, "PUT", "/loans/144825", body=body)
     assert request.raw_body == f'{{"fund_reloaned":{"true" if flag else "false"}}}'
     assert_signed(request)
 

@@ -572,7 +572,16 @@ def test_iter_orders_passes_every_filter_and_custom_limit(client, mocked):
     mocked.get(f"{API}/orders", json={"models": [{"id": 9}], "total_pages": 1})
     mocked.get(f"{API}/orders", json={"models": []})
 
-    items = list(client.iter_orders("USD", 1, "live", True, trading_type="spot", limit=50))
+    items = list(
+        client.iter_orders(
+            funding_currency="USD",
+            product_id=1,
+            status="live",
+            with_details=True,
+            trading_type="spot",
+            limit=50,
+        )
+    )
 
     assert items == [{"id": 9}]
     assert [sent(mocked, i).query for i in range(2)] == [
@@ -722,7 +731,7 @@ def test_get_order_executions(client, mocked):
 def test_get_order_executions_limit_and_page(client, mocked):
     mocked.get(f"{API}/orders/123/executions", json={"models": []})
 
-    client.get_order_executions(123, 50, 3)
+    client.get_order_executions(123, limit=50, page=3)
 
     request = sent(mocked)
     assert request.query == [("limit", "50"), ("page", "3")]
@@ -1129,7 +1138,9 @@ def test_bad_product_id_is_rejected(client, mocked, bad):
     assert_rejected(
         mocked, "product_id must be a positive integer", client.get_orders, product_id=bad
     )
-    assert_rejected(mocked, "product_id must be a positive integer", client.cancel_all_orders, bad)
+    assert_rejected(
+        mocked, "product_id must be a positive integer", client.cancel_all_orders, product_id=bad
+    )
 
 
 @pytest.mark.parametrize(
@@ -1144,14 +1155,14 @@ def test_bad_product_id_is_rejected(client, mocked, bad):
 )
 def test_bad_limit_is_rejected(client, mocked, limit, fragment):
     assert_rejected(mocked, fragment, client.get_orders, limit=limit)
-    assert_rejected(mocked, fragment, client.get_order_executions, 1, limit)
+    assert_rejected(mocked, fragment, client.get_order_executions, 1, limit=limit)
 
 
 @pytest.mark.parametrize("page", [0, -1, "x"])
 def test_bad_page_is_rejected(client, mocked, page):
     assert_rejected(mocked, "page must be a positive integer", client.get_orders, page=page)
     assert_rejected(
-        mocked, "page must be a positive integer", client.get_order_executions, 1, None, page
+        mocked, "page must be a positive integer", client.get_order_executions, 1, page=page
     )
 
 

@@ -223,5 +223,10 @@ def test_command_line_main_in_process(monkeypatch, capsys):
     assert seen["clean"] in (200, 429, 502, 503, 504)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"listening on {seen['url']}"
-    assert lines[1:] == ["token_id: sandbox-demo", "secret: s3cret"]
+    assert lines[1:3] == ["token_id: sandbox-demo", "secret: s3cret"]
+    assert lines[4:] == [  # ready to paste into another shell
+        f"export QUOINE_API_URL={seen['url']}",
+        "export QUOINE_API_TOKEN_ID=sandbox-demo",
+        "export QUOINE_API_SECRET=s3cret",
+    ]
     assert started[0]._server is None  # stopped
