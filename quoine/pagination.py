@@ -7,9 +7,9 @@ fills with a sentinel such as 10000.
 
 Both walks end whatever the server does: a page that brings nothing new (the
 last page served again for every later page number, ``page`` or ``timestamp``
-ignored, a wrap back to the first page) ends the walk with a WARNING on the
-``quoine`` logger, and an item an earlier page already brought is not yielded
-again.
+ignored, a wrap back to an earlier page) ends the walk with a WARNING on the
+``quoine`` logger, and an item the previous page already brought is not yielded
+again. Memory stays flat: a walk keeps one page of keys and one number per page.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ def iter_pages(
         An iterator over each item of ``models``, in the order the API returns
         them. ``limit`` and ``start_page`` are checked at once; the filters are
         checked by ``fetch`` when the first page is asked for. An item of the
-        earlier page (by ``id``) is not yielded again, and a page with nothing
-        new ends the walk with a WARNING: a server that serves its last page for
-        every later page number, ignores ``page`` or wraps around to its first
-        page, cannot make it loop.
+        previous page (by ``id``) is not yielded again, and a page with nothing
+        new, or the same items as an earlier page, ends the walk with a WARNING:
+        a server that serves its last page for every later page number, ignores
+        ``page`` or wraps around to its first page cannot make it loop.
 
     Raises:
         QuoineResponseException: A page whose ``models`` is not a list.
@@ -72,7 +72,8 @@ def iter_pages(
 def _walk_pages(
     fetch: Callable[..., Any], size: int, page: int, params: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
-    yielded: set[Hashable] = set()  # keys of every item yielded so far
+    previous: set[Hashable] = set()  # keys of the last page's items
+    served: set[int] = set()  # one fingerprint per page: memory stays flat
     count = 0
     while True:
         answer = fetch(limit=size, page=page, **params)
@@ -83,15 +84,16 @@ def _walk_pages(
             raise QuoineResponseException(
                 f"page {page}: models is a {type(models).__name__}, not a list", status_code=200
             )
-        new, keys = [], set()
-        for item in models:
-            key = _key(item)
+        keys = [_key(item) for item in models]
+        fingerprint = hash(frozenset(keys))  # an earlier page, in any order
+        new, taken = [], set()
+        for item, key in zip(models, keys):
             # An id seen before is the same item; two equal items without an id on
             # one page are two rows the server sent.
-            if key not in yielded and (key not in keys or not _has_id(item)):
+            if key not in previous and (key not in taken or not _has_id(item)):
                 new.append(item)
-                keys.add(key)
-        if not new:
+                taken.add(key)
+        if not new or fingerprint in served:
             logger.warning(
                 "page %d brought nothing new (the server answered with an earlier page "
                 "again): the walk stops after %d items",
@@ -101,7 +103,8 @@ def _walk_pages(
             return
         yield from new
         count += len(new)
-        yielded.update(keys)
+        previous = set(keys)
+        served.add(fingerprint)
         page += 1
 
 
