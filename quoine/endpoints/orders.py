@@ -277,9 +277,12 @@ class OrdersMixin(EndpointMixin):
             except QuoineError as lookup_error:
                 outcome = f"the lookup failed too ({type(lookup_error).__name__})"
                 break
-            if isinstance(found, dict):
+            if not isinstance(found, dict):
+                outcome = f"the lookup answered with a {type(found).__name__}, not an order"
+            elif found.get("client_order_id", client_order_id) != client_order_id:
+                outcome = "the lookup answered with another order"
+            else:
                 return found
-            outcome = f"the lookup answered with a {type(found).__name__}, not an order"
             break
         raise _ambiguous(
             f"the order may or may not have been placed ({failure}); looked up by "

@@ -300,6 +300,14 @@ def test_an_order_answered_null_without_client_order_id_is_an_unknown_outcome(mo
 
 
 @pytest.mark.case(85)
+def test_an_order_look_up_answering_another_order_is_an_unknown_outcome(mocked, client):
+    mocked.post(f"{API}/orders", body=_LOST)
+    mocked.get(f"{API}/orders/client:cid-1", json={"id": 9, "client_order_id": "cid-2"})
+    with pytest.raises(QuoineAmbiguousOrderError, match="another order"):
+        client.create_limit_buy(1, "0.01", "500", client_order_id="cid-1")
+
+
+@pytest.mark.case(85)
 @pytest.mark.parametrize("answer", _NOT_ORDERS)
 def test_an_edit_look_up_answering_no_order_is_an_unknown_outcome(mocked, client, answer):
     mocked.put(f"{API}/orders/5", body=_LOST)
