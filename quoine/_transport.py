@@ -19,7 +19,9 @@ import requests
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
+from ._deadline import watching
 from ._http import masked_copy, masked_request, read_body, transport_error
+from .exceptions import QuoineTimeoutError
 
 __all__ = ["Environment", "Template", "Timeout", "Transport", "bounded"]
 
@@ -134,21 +136,35 @@ class Transport:
                 be read in time or in full.
         """
         try:
-            response = self.session.send(
-                request,
-                stream=True,
-                timeout=timeout,
-                allow_redirects=False,
-                **self.environment(root).settings,
-            )
+            with watching(max(deadline - clock(), 0.0)) as watch:
+                response = self.session.send(
+                    request,
+                    stream=True,
+                    timeout=timeout,
+                    allow_redirects=False,
+                    **self.environment(root).settings,
+                )
         except requests.exceptions.RequestException as exc:
             # the exception keeps a masked copy: the request itself may be sent again
             exc.request = masked_request(exc.request)
             if exc.response is not None:
                 masked_copy(exc.response)
+            if watch.fired:
+                raise _headers_late() from exc
             raise transport_error(exc) from exc
+        if watch.fired:  # the headers may be cut short: nothing of this answer is used
+            response.close()
+            raise _headers_late()
         read_body(response, deadline, clock)
         return response
+
+
+def _headers_late() -> QuoineTimeoutError:
+    return QuoineTimeoutError(
+        "the call ran past its deadline while waiting for the answer's headers; "
+        "the request may have been processed",
+        sent=True,
+    )
 
 
 def bounded(timeout: Timeout, remaining: float) -> Timeout:

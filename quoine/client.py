@@ -26,6 +26,7 @@ import requests
 from requests.utils import requote_uri
 
 from ._auth import NonceGenerator, QuoineAuth
+from ._deadline import new_session
 from ._http import AUTH_HEADER, decode, dump_json
 from ._retry import RetryPolicy, check_seconds
 from ._tokens import registry
@@ -105,7 +106,8 @@ class Quoine(
             forever.
         session: A configured :class:`requests.Session` (proxies, adapters,
             certificates) to use as given. The client closes only a session it
-            created itself.
+            created itself, and only there can the deadline cut off a server
+            that drips its headers (see :doc:`/reliability`).
         max_retries: How many times a failed call may be sent again (default 3;
             0 turns retrying off). Only requests that cannot change state are
             re-sent after they may have reached the server; see
@@ -202,7 +204,7 @@ class Quoine(
             else None
         )
         self._owns_session = session is None
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else new_session()
         self._transport = Transport(self.session)
         self.headers = self._default_headers()
 

@@ -36,6 +36,7 @@ from quoine.exceptions import (
     QuoineOrderNotFoundError,
     QuoineRateLimitError,
     QuoineResponseException,
+    QuoineTimeoutError,
     QuoineValidationError,
     outcome_unknown,
 )
@@ -595,3 +596,47 @@ def test_basic_auth_of_a_reverse_proxy_is_masked_in_exceptions_and_still_sent(an
         )
         if request is not None:
             assert request.headers.get("Authorization") == "***"
+
+
+# --- 90: a server that drips its status line and headers ----------------------------------
+
+_DRIPPED = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 40 + b"\r\nContent-Length: 2\r\n\r\n[]"
+
+
+@pytest.mark.case(90)
+@pytest.mark.timeout(20)  # a guard: without the watchdog this call takes 25 s
+@pytest.mark.parametrize("drip_from", [0, 16], ids=["status line", "headers"])
+def test_dripped_headers_end_the_call_at_its_deadline(drip_from):
+    with FaultServer(lambda request: Reply(_DRIPPED, drip=0.5, drip_from=drip_from)) as server:
+        client = Liquid(api_url=server.url, deadline=1.5, timeout=1, max_retries=2)
+        with pytest.raises(QuoineTimeoutError, match="waiting for the answer's headers") as info:
+            client.get_products()
+        assert len(server.requests) == 1  # the deadline is spent: no retry
+    assert info.value.sent is True and outcome_unknown(info.value)
+
+
+@pytest.mark.case(90)
+@pytest.mark.timeout(20)
+def test_an_order_whose_headers_drip_past_the_deadline_is_looked_up():
+    placed = {"id": 7, "client_order_id": "cid-1"}
+
+    def script(request: Any) -> Reply:
+        if request.method == "POST":
+            return Reply(_DRIPPED, drip=0.5, drip_from=16)
+        return Reply(http(200, json.dumps(placed)))
+
+    with FaultServer(script) as server:
+        client = Liquid(TOKEN_ID, SECRET, api_url=server.url, deadline=1.5, timeout=1)
+        assert client.create_limit_buy(1, "0.01", "500", client_order_id="cid-1") == placed
+        assert [request.method for request in server.requests] == ["POST", "GET"]
+
+
+@pytest.mark.case(90)
+def test_the_watch_never_cuts_an_answer_in_time_and_a_callers_session_is_untouched():
+    with FaultServer(lambda request: Reply(http(200, "[1]"))) as server:
+        client = Liquid(api_url=server.url, deadline=1.5)
+        assert [client.get_products() for _ in range(50)] == [[1]] * 50
+        session = requests.Session()
+        adapter = session.get_adapter("https://x")
+        Liquid(api_url=server.url, session=session)
+        assert session.get_adapter("https://x") is adapter
