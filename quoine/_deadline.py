@@ -86,13 +86,15 @@ class _Watchdog:
                 self._heap = [entry for entry in self._heap if not entry[2].done]
                 heapq.heapify(self._heap)
                 self._compact_at = max(1024, 2 * len(self._heap))
-            heapq.heappush(self._heap, (time.monotonic() + seconds, next(self._order), watch))
+            entry = (time.monotonic() + seconds, next(self._order), watch)
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="quoine-deadline", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            if self._heap[0] is entry:  # due first: the thread sleeps until a later time
+                self._wake.notify()
 
     def _run(self) -> None:
         while True:
