@@ -21,7 +21,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ._deadline import watching
 from ._http import masked_copy, masked_request, read_body, transport_error
-from .exceptions import QuoineTimeoutError
+from .exceptions import QuoineResponseException, QuoineTimeoutError
 
 __all__ = ["Environment", "Template", "Timeout", "Transport", "bounded"]
 
@@ -152,6 +152,12 @@ class Transport:
             if watch.fired:
                 raise _headers_late() from exc
             raise transport_error(exc) from exc
+        except UnicodeDecodeError:
+            # requests reads a redirect's Location even when it does not follow
+            # it, and fails on one that is not UTF-8: the answer was a redirect.
+            raise QuoineResponseException(
+                "unexpected redirect whose Location is not UTF-8; not followed"
+            ) from None
         if watch.fired:  # the headers may be cut short: nothing of this answer is used
             response.close()
             raise _headers_late()
