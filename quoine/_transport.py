@@ -152,9 +152,10 @@ class Transport:
             if watch.fired:
                 raise _headers_late() from exc
             raise transport_error(exc) from exc
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             # requests reads a redirect's Location even when it does not follow
             # it, and fails on one that is not UTF-8: the answer was a redirect.
+            _close_answers(exc)
             raise QuoineResponseException(
                 "unexpected redirect whose Location is not UTF-8; not followed"
             ) from None
@@ -163,6 +164,16 @@ class Transport:
             raise _headers_late()
         read_body(response, deadline, clock)
         return response
+
+
+def _close_answers(exc: BaseException) -> None:
+    """Close the answer requests built before failing inside ``Session.send``."""
+    trace = exc.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            if isinstance(value, requests.Response):
+                value.close()
+        trace = trace.tb_next
 
 
 def _headers_late() -> QuoineTimeoutError:
