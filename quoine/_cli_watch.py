@@ -154,7 +154,8 @@ def _book_view(
     def draw(notice: dict[str, Any] | None) -> None:
         snap = book.snapshot(levels)
         if as_json:
-            row = {"product_id": book.product_id, "bids": snap.bids, "asks": snap.asks}
+            bids, asks = _plain_levels(snap.bids), _plain_levels(snap.asks)
+            row = {"product_id": book.product_id, "bids": bids, "asks": asks}
             out.write(_dumps(notice or row) + "\n")
             return
         out.write(_CLEAR + "\n".join(_book_lines(book, snap.bids, snap.asks, notice)) + "\n")
@@ -171,17 +172,26 @@ def _book_view(
     return show
 
 
+def _plain(amount: Decimal) -> str:
+    """One text per value: the REST snapshot says ``29985.0``, a ladder ``29985.00000``."""
+    return format(amount.normalize(), "f")
+
+
+def _plain_levels(levels: tuple[tuple[Decimal, Decimal], ...]) -> list[list[str]]:
+    return [[_plain(price), _plain(quantity)] for price, quantity in levels]
+
+
 def _book_lines(
     book: OrderBook,
     bids: tuple[tuple[Decimal, Decimal], ...],
     asks: tuple[tuple[Decimal, Decimal], ...],
     notice: dict[str, Any] | None,
 ) -> list[str]:
-    width = max([len(format(p, "f")) for p, _ in bids + asks] + [5])
+    width = max([len(_plain(p)) for p, _ in bids + asks] + [5])
     lines = [f"{book.pair.upper()} (product {book.product_id})  Ctrl-C to stop", ""]
-    lines += [f"  ask {format(p, 'f'):>{width}}  {format(q, 'f')}" for p, q in reversed(asks)]
+    lines += [f"  ask {_plain(p):>{width}}  {_plain(q)}" for p, q in reversed(asks)]
     lines.append("  " + "-" * (width + 16))
-    lines += [f"  bid {format(p, 'f'):>{width}}  {format(q, 'f')}" for p, q in bids]
+    lines += [f"  bid {_plain(p):>{width}}  {_plain(q)}" for p, q in bids]
     if notice is not None:
         lines += ["", f"  ({notice['event']}: {notice.get('reason', notice.get('dropped'))})"]
     return lines

@@ -14,6 +14,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple, Union
 
+from .._decode import _parse_decimal as parse_decimal
+
 __all__ = [
     "AMOUNT_FIELDS",
     "Event",
@@ -133,7 +135,9 @@ def _reject_constant(name: str) -> Any:
 
 
 # One decoder for every frame: json.loads with options builds a new one per call.
-_decode = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
+# Numbers are bounded as in REST answers: 1e999999999 is valid JSON but no amount (its
+# plain text is a gigabyte: printing it would hang `quoine watch`).
+_decode = json.JSONDecoder(parse_float=parse_decimal, parse_constant=_reject_constant).decode
 # Ladders repeat most of their prices and quantities from one message to the next:
 # sharing the (immutable) Decimals saves most of the decoding time.
 _DECIMALS: dict[str, Decimal] = {}
@@ -155,7 +159,7 @@ def _decimal(value: Any) -> Decimal:
     elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise ValueError(f"not an amount: {value!r}")
     try:
-        amount = Decimal(value)
+        amount = parse_decimal(value) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
         raise ValueError(f"not an amount: {value!r}") from None
     if not amount.is_finite():

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import ClientConnection, connect
+from websockets.uri import parse_uri
 
 from .._auth import NonceGenerator, QuoineAuth
 from .._version import __version__
@@ -176,6 +177,7 @@ class LiquidTap:
         self._channels: dict[str, threading.Event] = {}
         self._refused: dict[str, str] = {}
         self._handlers: dict[str, list[Handler]] = {}
+        self._kept: set[str] = set()  # channels of books and trackers: never unsubscribed
         self._refreshers: list[Callable[[], None]] = []
         self._closing = threading.Event()
         self._connected = False
@@ -254,8 +256,20 @@ class LiquidTap:
             self._wait_subscribed(channels)
 
     def unsubscribe(self, *channels: str) -> None:
-        """Stop receiving events of these channels (no reply is expected)."""
+        """Stop receiving events of these channels (no reply is expected).
+
+        Raises:
+            QuoineValidationError: A channel feeds an order book or a
+                :class:`MyOrders` of this connection (which would silently go
+                stale); nothing is sent.
+        """
         with self._lock:
+            kept = sorted(set(channels) & self._kept)
+            if kept:
+                raise QuoineValidationError(
+                    f"cannot unsubscribe {', '.join(kept)}: an order book or my_orders of "
+                    "this connection needs it"
+                )
             for channel in channels:
                 self._channels.pop(channel, None)
             conn = self._conn
@@ -391,6 +405,11 @@ class LiquidTap:
         """
         with self._lock:
             self._handlers.setdefault(channel, []).append(handler)
+
+    def _keep(self, *channels: str) -> None:
+        """Mark channels that an order book or a tracker needs for as long as it lives."""
+        with self._lock:
+            self._kept.update(channels)
 
     def add_refresher(self, refresh: Callable[[], None]) -> None:
         """Call ``refresh()`` after every reconnection, before the Gap event is queued."""
@@ -765,6 +784,10 @@ def _error_for(event: Event) -> _Drop | _Fatal | None:
 def _check_url(url: Any) -> str:
     if not isinstance(url, str) or not url.startswith(("ws://", "wss://")):
         raise QuoineValidationError(f"url must start with ws:// or wss://, got {url!r}")
+    try:  # a bad host or port would raise ValueError from inside connect()
+        parse_uri(url)
+    except (ValueError, WebSocketException) as exc:
+        raise QuoineValidationError(f"url is not a valid websocket URL: {url!r} ({exc})") from None
     return url
 
 

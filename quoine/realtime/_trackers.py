@@ -53,6 +53,7 @@ def open_order_book(tap: LiquidTap, client: Quoine, product: Product) -> OrderBo
 
     for channel in book.channels:
         tap.add_handler(channel, on_ladder)
+    tap._keep(*book.channels)
     # Subscribed (and confirmed) first, so no ladder is missed after the snapshot.
     tap.subscribe(*book.channels)
     refresh()
@@ -135,5 +136,6 @@ def track_my_orders(
     tracker = MyOrders(tuple(names))
     for channel in names:
         tap.add_handler(channel, tracker.on_event)
+    tap._keep(*names)
     tap.subscribe(*names)
     return tracker

@@ -66,6 +66,7 @@ import itertools
 import json
 import logging
 import random
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -549,10 +550,26 @@ def _parse(message: str | bytes) -> tuple[str, dict[str, Any], str | None] | str
             data = json.loads(data)
         except (ValueError, RecursionError):
             data = None
+    if _SURROGATE.search(message) and (_has_surrogate(obj) or _has_surrogate(data)):
+        return "frame holds a lone surrogate (\\ud800-\\udfff), which is not text"
     channel = obj.get("channel")
     if not isinstance(data, dict):
         data = {}
     return obj["event"], data, channel if isinstance(channel, str) else None
+
+
+# A JSON escape of a UTF-16 surrogate: decoded alone it is a str that cannot be
+# encoded as UTF-8, so echoing it (a channel name) would break the connection.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_surrogate(decoded: Any) -> bool:
+    """Whether a decoded JSON value holds a lone surrogate (a valid pair is fine)."""
+    try:
+        json.dumps(decoded, ensure_ascii=False).encode()
+    except (UnicodeEncodeError, RecursionError):
+        return True
+    return False
 
 
 def _running_in(loop: asyncio.AbstractEventLoop) -> bool:
