@@ -16,6 +16,7 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
+from ._cli_args import positive_int, seconds
 from ._http import json_default
 
 if TYPE_CHECKING:
@@ -31,22 +32,6 @@ TRADE_FIELDS = ("id", "created_at", "taker_side", "price", "quantity")
 ORDER_FIELDS = ("id", "side", "order_type", "price", "quantity", "filled_quantity", "status")
 
 
-def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return int(text)
-
-
-def _duration(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
-
-
 def add_watch_parser(
     commands: Any, parents: list[argparse.ArgumentParser]
 ) -> argparse.ArgumentParser:
@@ -60,7 +45,7 @@ def add_watch_parser(
     sub.add_argument(
         "product", nargs="?", help="product id or pair code, e.g. 1 or BTCUSD (book, trades)"
     )
-    sub.add_argument("--levels", type=_count, default=10, help="book levels per side (10)")
+    sub.add_argument("--levels", type=positive_int, default=10, help="book levels per side (10)")
     sub.add_argument(
         "--currency",
         action="append",
@@ -75,8 +60,8 @@ def add_watch_parser(
     )
     with contextlib.suppress(argparse.ArgumentError):  # unless the global options have it
         sub.add_argument("--format", choices=("json", "table"), help="default: table on a tty")
-    sub.add_argument("--count", type=_count, help="stop after this many updates")
-    sub.add_argument("--duration", type=_duration, metavar="SECONDS", help="stop after this long")
+    sub.add_argument("--count", type=positive_int, help="stop after this many updates")
+    sub.add_argument("--duration", type=seconds, metavar="SECONDS", help="stop after this long")
     return sub
 
 

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Callable, NamedTuple, Optional, TextIO
 from urllib.parse import urlsplit
 
+from ._cli_args import non_negative_int, positive_int, seconds
 from ._cli_watch import add_watch_parser, run_watch
 from ._http import json_default
 from ._utils import unix_seconds
@@ -391,22 +392,10 @@ def _progress(kind: str, count: int, *, done: bool = False) -> None:
 # --- parsing -----------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return int(text)
-
-
-def _non_negative_int(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"must be 0 or a positive integer, got {text!r}")
-    return int(text)
-
-
 def _product(text: str) -> int | str:
     """A product id, or a currency pair code looked up once the client exists."""
     if text.isdigit():
-        return _positive_int(text)
+        return positive_int(text)
     if not _PAIR_CODE.fullmatch(text):
         raise argparse.ArgumentTypeError(
             f"must be a product id or a currency pair code such as BTCUSD, got {text!r}"
@@ -416,17 +405,7 @@ def _product(text: str) -> int | str:
 
 def _order_ref(text: str) -> int | str:
     """An order id (a number), or else a ``client_order_id``."""
-    return _positive_int(text) if text.isdigit() else text
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
+    return positive_int(text) if text.isdigit() else text
 
 
 def _rate_limit(text: str) -> tuple[int, float] | None:
@@ -435,7 +414,7 @@ def _rate_limit(text: str) -> tuple[int, float] | None:
         return None
     calls, _, period = text.partition("/")
     try:
-        return _positive_int(calls), _seconds(period or "300")
+        return positive_int(calls), seconds(period or "300")
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"must be CALLS/SECONDS (e.g. 300/300), CALLS or off, got {text!r}"
@@ -483,14 +462,14 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--timeout",
-        type=_seconds,
+        type=seconds,
         default=default(),
         metavar="SECONDS",
         help="timeout per request (default 3.05 to connect, 10 to read)",
     )
     group.add_argument(
         "--retries",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=default(),
         metavar="N",
         help="send a failed call again at most N times, where that is safe (default 3)",
@@ -555,8 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _pages(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--limit", type=_positive_int, help="rows per page (default 20)")
-    sub.add_argument("--page", type=_positive_int, help="page number (default 1)")
+    sub.add_argument("--limit", type=positive_int, help="rows per page (default 20)")
+    sub.add_argument("--page", type=positive_int, help="page number (default 1)")
 
 
 def _product_argument(sub: argparse.ArgumentParser, *, flag: bool = False) -> None:
@@ -574,7 +553,7 @@ def _add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub.add_argument("--full", action="store_true", help="every level, not just the best 20")
     sub = command("executions", "a product's recent public executions, newest first")
     _product_argument(sub)
-    sub.add_argument("--limit", type=_positive_int, help="how many (default 20)")
+    sub.add_argument("--limit", type=positive_int, help="how many (default 20)")
     command("balances", "the balance of every currency")
     command("accounts", "fiat and crypto accounts with reserved balances")
     sub = command("orders", "your orders, newest first")

@@ -9,6 +9,7 @@ import sys
 import threading
 from typing import Any
 
+from .._cli_args import non_negative_int
 from .config import DEMO_TOKEN_ID, SandboxConfig
 from .faults import FAULT_KINDS, TAP_FAULT_KINDS
 from .models import DIALECTS
@@ -39,12 +40,6 @@ def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
     return kind, options
 
 
-def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"must be 0 or a positive integer, got {text!r}")
-    return int(text)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quoine.sandbox",
@@ -70,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--seed-executions",
-        type=_count,
+        type=non_negative_int,
         default=0,
         metavar="N",
         help="add N public executions of BTCUSD (product 1), 10 a second up to now",
