@@ -28,6 +28,7 @@ from ..constants import (
     OrderType,
     Side,
     TradingType,
+    TrailingStopType,
 )
 from ..exceptions import (
     QuoineAmbiguousOrderError,
@@ -43,7 +44,7 @@ _STATUSES = tuple(s.value for s in OrderStatus)
 _TRADING_TYPES = tuple(t.value for t in TradingType)
 _DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
-_TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
+_TRAILING_STOP_TYPES = tuple(t.value for t in TrailingStopType)
 # Types whose ``price`` is required (the limit or the stop price).
 _PRICED = ("limit", "limit_post_only", "stop")
 # Letters, digits and "-", at most 36 bytes (API rule).

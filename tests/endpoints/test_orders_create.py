@@ -83,7 +83,8 @@ def test_create_order_market_with_range_sends_price_range(client, mocked):
 
 
 def test_create_order_market_with_range_keeps_reference_price(client, mocked):
-    # 0.1.4 dropped any price that was not on a limit order (bug §6.7); now it is sent.
+    # 0.1.4 dropped any price that was not on a limit order (docs/migrating.rst, Orders);
+    # now it is sent.
     post_orders(mocked)
 
     client.create_order("market_with_range", 1, "buy", "0.01", "500", "20")

@@ -321,7 +321,7 @@ def test_bad_page_is_rejected(client, mocked, page):
 
 
 def test_update_without_quantity_or_price_is_rejected(client, mocked):
-    # 0.1.4 sent {"order": {}} (bug §6.8).
+    # 0.1.4 sent {"order": {}} (docs/migrating.rst).
     assert_rejected(
         mocked, "give a new quantity, a new price or both", client.update_live_order, 123
     )
