@@ -1,0 +1,97 @@
+"""The client's own rate-limit refusal, every attribute of it, and its bound on a retry.
+
+Written against the mutants that test_rate_limiter.py let live.
+"""
+
+from __future__ import annotations
+
+import pytest
+from _helpers import API, SECRET, TOKEN_ID
+
+from quoine.client import Quoinex
+from quoine.exceptions import QuoineClientRateLimitError, QuoineRateLimitError
+from quoine.ratelimit import RateLimiter
+
+
+class Clock:
+    """Fake monotonic time that only moves when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 500.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_refusal_carries_the_documented_attributes():
+    clock = Clock()
+    limit = RateLimiter(1, 10, max_wait=4, clock=clock, sleep=clock.sleep)
+    limit.acquire()
+    limit.release()
+    clock.now += 2.5
+
+    with pytest.raises(QuoineClientRateLimitError) as caught:
+        limit.acquire()
+
+    error = caught.value
+    message = (
+        "rate limit of 1 requests per 10 s: the next slot is 7.5 s away, more than the "
+        "4 s allowed to wait; nothing was sent"
+    )
+    assert isinstance(error, QuoineRateLimitError)
+    assert error.message == message
+    assert str(error).endswith(message)
+    assert error.retry_after == 7.5
+    assert error.status_code == 429
+    assert error.response is None
+    assert error.request is None
+    assert error.body == ""
+    assert error.code is None
+    assert error.errors is None
+    assert error.messages == {"message": message}
+    assert clock.slept == []
+
+
+def test_a_wait_within_max_wait_sleeps_exactly_until_the_slot():
+    clock = Clock()
+    limit = RateLimiter(1, 10, max_wait=8, clock=clock, sleep=clock.sleep)
+    limit.acquire()
+    limit.release()
+    clock.now += 2.5
+    limit.acquire()
+    assert clock.slept == [7.5]
+
+
+def test_the_wait_before_a_retry_is_bounded_by_the_deadline(mocked):
+    """Rate limit 1 per 10 s, deadline 6 s: the retry's slot is out of reach, so it is refused."""
+    clock = Clock()
+    limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
+    with Quoinex(TOKEN_ID, SECRET, deadline=6, rate_limit=limit) as client:
+        client.retry.clock = clock
+        mocked.get(f"{API}/products/1", status=502, body="bad gateway")
+
+        with pytest.raises(QuoineClientRateLimitError) as caught:
+            client.get_product(1)
+
+    # 6 s left of the deadline, the slot 10 s away: refused at once, nothing re-sent.
+    assert len(mocked.calls) == 1
+    assert clock.slept == []
+    assert caught.value.retry_after == 10
+    assert "more than the 6 s allowed to wait" in caught.value.message
+
+
+def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
+    clock = Clock()
+    limit = RateLimiter(2, 10, clock=clock, sleep=clock.sleep)
+    with Quoinex(TOKEN_ID, SECRET, deadline=6, rate_limit=limit, max_retries=1) as client:
+        client.retry.clock = clock
+        mocked.get(f"{API}/products/1", status=502, body="bad gateway")
+        mocked.get(f"{API}/products/1", json={"id": 1})
+        assert client.get_product(1) == {"id": 1}
+    assert limit._in_flight == 0
+    assert len(limit._finished) == 2
