@@ -131,3 +131,11 @@ def test_nonces_unique_and_increasing_across_threads():
     assert len(set(everything)) == 80_000
     for sequence in per_thread:
         assert all(a < b for a, b in zip(sequence, sequence[1:]))
+
+
+def test_the_header_goes_out_spelled_as_0_1_4_spelled_it():
+    import requests
+
+    auth = QuoineAuth("42", KEY, NonceGenerator(clock=lambda: 1.0))
+    prepared = requests.Request("GET", "https://h/orders", auth=auth).prepare()
+    assert "X-Quoine-Auth" in list(prepared.headers)  # the exact spelling, as sent

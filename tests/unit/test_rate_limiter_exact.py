@@ -95,3 +95,27 @@ def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
         assert client.get_product(1) == {"id": 1}
     assert limit._in_flight == 0
     assert len(limit._finished) == 2
+
+
+def test_a_cool_down_ending_now_lets_the_request_go_without_sleeping():
+    clock = Clock()
+    limit = RateLimiter(5, 10, clock=clock, sleep=clock.sleep)
+    limit.cool_down(3)
+    clock.now += 3
+    limit.acquire()
+    assert clock.slept == []
+
+
+def test_a_wait_of_a_second_or_more_is_logged_exactly(caplog):
+    clock = Clock()
+    limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
+    limit.acquire()
+    limit.release()
+    clock.now += 9.5
+    limit.acquire()  # 0.5 s: not worth a line
+    limit.release()
+    clock.now += 1
+    limit.acquire()  # 9 s
+    assert clock.slept == [0.5, 9.0]
+    lines = [r.getMessage() for r in caplog.records if r.name == "quoine"]
+    assert lines == ["rate limit: waiting 9.0 s for a slot"]
