@@ -45,7 +45,8 @@ def test_refusal_carries_the_documented_attributes():
     )
     assert isinstance(error, QuoineRateLimitError)
     assert error.message == message
-    assert str(error).endswith(message)
+    # With or without the class name in front (tracebacks print it already).
+    assert str(error) in (message, f"QuoineClientRateLimitError: {message}")
     assert error.retry_after == 7.5
     assert error.status_code == 429
     assert error.response is None
