@@ -30,7 +30,6 @@ if TYPE_CHECKING:
         Liquid as Liquid,
         Qryptos as Qryptos,
         Quoine as Quoine,
-        QuoineCredentialsError as QuoineCredentialsError,
         Quoinex as Quoinex,
     )
     from .constants import (
@@ -47,30 +46,38 @@ if TYPE_CHECKING:
     )
     from .endpoints.orders import new_client_order_id as new_client_order_id
     from .exceptions import (
-        QuoineAmbiguousOrderError as QuoineAmbiguousOrderError,
         QuoineAPIException as QuoineAPIException,
+        QuoineAmbiguousOrderError as QuoineAmbiguousOrderError,
         QuoineAuthenticationError as QuoineAuthenticationError,
         QuoineBadRequestError as QuoineBadRequestError,
         QuoineClientRateLimitError as QuoineClientRateLimitError,
         QuoineConnectionError as QuoineConnectionError,
+        QuoineCredentialsError as QuoineCredentialsError,
         QuoineError as QuoineError,
         QuoineInsufficientFunds as QuoineInsufficientFunds,
+        QuoineInsufficientFundsError as QuoineInsufficientFundsError,
         QuoineInvalidOrder as QuoineInvalidOrder,
+        QuoineInvalidOrderError as QuoineInvalidOrderError,
         QuoineNonceError as QuoineNonceError,
         QuoineNotFoundError as QuoineNotFoundError,
         QuoineOrderNotFound as QuoineOrderNotFound,
+        QuoineOrderNotFoundError as QuoineOrderNotFoundError,
         QuoineRateLimitError as QuoineRateLimitError,
         QuoineRequestException as QuoineRequestException,
         QuoineResponseException as QuoineResponseException,
         QuoineServerError as QuoineServerError,
         QuoineServiceUnavailable as QuoineServiceUnavailable,
+        QuoineServiceUnavailableError as QuoineServiceUnavailableError,
         QuoineSSLError as QuoineSSLError,
         QuoineTimeoutError as QuoineTimeoutError,
         QuoineTransportError as QuoineTransportError,
         QuoineUnprocessableError as QuoineUnprocessableError,
         QuoineValidationError as QuoineValidationError,
     )
-    from .pagination import iter_executions_since as iter_executions_since, iter_pages as iter_pages
+    from .pagination import (
+        iter_executions_since as iter_executions_since,
+        iter_pages as iter_pages,
+    )
     from .ratelimit import RateLimiter as RateLimiter
     # isort: on
 
@@ -78,7 +85,7 @@ if TYPE_CHECKING:
 # Each is imported from its module on first use (see __getattr__).
 _EXPORTS = {
     "._auth": ("NonceGenerator",),
-    ".client": ("Liquid", "Qryptos", "Quoine", "QuoineCredentialsError", "Quoinex"),
+    ".client": ("Liquid", "Qryptos", "Quoine", "Quoinex"),
     ".constants": (
         "MarginOrderDirection",
         "MarginType",
@@ -99,17 +106,22 @@ _EXPORTS = {
         "QuoineBadRequestError",
         "QuoineClientRateLimitError",
         "QuoineConnectionError",
+        "QuoineCredentialsError",
         "QuoineError",
         "QuoineInsufficientFunds",
+        "QuoineInsufficientFundsError",
         "QuoineInvalidOrder",
+        "QuoineInvalidOrderError",
         "QuoineNonceError",
         "QuoineNotFoundError",
         "QuoineOrderNotFound",
+        "QuoineOrderNotFoundError",
         "QuoineRateLimitError",
         "QuoineRequestException",
         "QuoineResponseException",
         "QuoineServerError",
         "QuoineServiceUnavailable",
+        "QuoineServiceUnavailableError",
         "QuoineSSLError",
         "QuoineTimeoutError",
         "QuoineTransportError",

@@ -59,7 +59,8 @@ def sign_path(path: str, nonce: int, token_id: str, secret: str | bytes) -> str:
     """Build the ``X-Quoine-Auth`` value for one request.
 
     Args:
-        path: The path plus query string exactly as sent, e.g. ``/orders?product_id=1``.
+        path: The path plus query string relative to the API root, as the
+            exchange receives it, e.g. ``/orders?product_id=1``.
         nonce: A number larger than any nonce sent before with this token.
         token_id: The API token id.
         secret: The API secret.
@@ -127,7 +128,9 @@ class QuoineAuth(requests.auth.AuthBase):
     Signing the :class:`requests.PreparedRequest` (rather than the arguments that
     built it) guarantees that the signed ``path`` is byte for byte what goes on the
     wire. A new nonce is taken each time a request is prepared, so a re-sent
-    request is signed afresh.
+    request is signed afresh. The client calls :meth:`sign` itself with the path
+    relative to its ``api_url``; used as a requests ``auth=``, this signs the
+    whole path, right for an API at the root of its host.
 
     Args:
         token_id: The API token id.

@@ -84,6 +84,6 @@ class EndpointMixin(abc.ABC):
 
     def _iterate(
         self, fetch: Callable[..., Any], limit: int | None, **params: Any
-    ) -> Iterator[JSON]:
-        """Yield every item of a paginated list, largest pages first."""
+    ) -> Iterator[Any]:
+        """Yield every item of a paginated list, largest pages first (typed by the caller)."""
         return iter_pages(fetch, limit=limit, **params)

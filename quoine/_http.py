@@ -1,28 +1,34 @@
-"""The wire end of the request path: read, decode, classify failures.
+"""The wire end of the request path: read, classify failures.
 
-Read an answer within time and size bounds, decode it or raise a library
-exception, and tell whether a failed request may have reached the server.
+Read an answer within time and size bounds (:mod:`quoine._decode` turns it into
+data or a library exception), and tell whether a failed request may have
+reached the server.
 
 Nothing here retries or signs; :meth:`quoine.client.Quoine._request` does that.
 """
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-from typing import Any, Callable
+from typing import Callable
 
 import requests
 import urllib3.exceptions
 
+from ._decode import (
+    AUTH_HEADER,
+    ERROR_BODY_LIMIT,
+    decode,
+    dump_json,
+    json_default,
+    mask_auth,
+    masked_copy,
+    response_error,
+)
 from .exceptions import (
     QuoineConnectionError,
-    QuoineResponseException,
     QuoineSSLError,
     QuoineTimeoutError,
     QuoineTransportError,
-    raise_for_error_response,
-    reject_json_constant,
 )
 
 __all__ = [
@@ -33,35 +39,14 @@ __all__ = [
     "dump_json",
     "json_default",
     "mask_auth",
+    "masked_copy",
     "read_body",
     "transport_error",
 ]
 
-AUTH_HEADER = "X-Quoine-Auth"
 #: Largest successful answer accepted, in bytes (a 1000-row page is ~0.3 MB).
 MAX_BODY_BYTES = 32 * 1024 * 1024
-#: Bytes of an error answer kept; the rest is not read (an HTML error page can be huge).
-ERROR_BODY_LIMIT = 64 * 1024
 _CHUNK = 64 * 1024
-
-
-def json_default(value: Any) -> Any:
-    """``default`` for :func:`json.dumps`: a Decimal as its exact plain string."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def dump_json(body: Any) -> bytes:
-    """Compact UTF-8 JSON with Decimals as plain strings; NaN and Infinity refused."""
-    return json.dumps(body, separators=(",", ":"), default=json_default, allow_nan=False).encode()
-
-
-def mask_auth(request: Any) -> None:
-    """Replace the signature on a request object with ``***`` (in place)."""
-    headers = getattr(request, "headers", None)
-    if headers is not None and AUTH_HEADER in headers:
-        headers[AUTH_HEADER] = "***"
 
 
 def read_body(response: requests.Response, deadline: float, clock: Callable[[], float]) -> None:
@@ -79,12 +64,22 @@ def read_body(response: requests.Response, deadline: float, clock: Callable[[], 
 
     Raises:
         QuoineTimeoutError: The deadline passed or a read timed out.
-        QuoineConnectionError: The connection broke before the body was complete.
+        QuoineConnectionError: The connection broke before the body was complete,
+            or the answer was an informational 1xx (the connection is closed).
         QuoineResponseException: A successful answer larger than :data:`MAX_BODY_BYTES`.
     """
     raw = response.raw
     if raw is None or getattr(response, "_content_consumed", False):
         return  # already read, e.g. by a caching or mocking transport adapter
+    if response.status_code < 200:
+        # An informational answer (103 Early Hints...) where the answer belongs:
+        # the real one may follow on this connection, so it must never be reused.
+        raw.close()
+        raise QuoineConnectionError(
+            f"the server sent an informational {response.status_code} answer in place of "
+            "the answer; connection closed, the request may have been processed",
+            sent=True,
+        )
     # read1 (urllib3 >= 2.3) returns after one socket read; plain read fills the chunk.
     read = getattr(raw, "read1", None) or raw.read
     limit = MAX_BODY_BYTES if response.status_code < 300 else ERROR_BODY_LIMIT
@@ -120,8 +115,8 @@ def read_body(response: requests.Response, deadline: float, clock: Callable[[], 
     body = b"".join(chunks)
     if not complete and response.status_code < 300:
         _keep(response, body[:1000])
-        raise QuoineResponseException(
-            f"answer larger than {MAX_BODY_BYTES} bytes; not read", masked_copy(response)
+        raise response_error(
+            masked_copy(response), f"answer larger than {MAX_BODY_BYTES} bytes; not read"
         )
     _keep(response, body[:limit])
     if complete:
@@ -132,56 +127,6 @@ def _keep(response: requests.Response, body: bytes) -> None:
     # What requests itself does once it has read a body.
     response._content = body
     response._content_consumed = True  # type: ignore[attr-defined]
-
-
-def masked_copy(response: requests.Response) -> requests.Response:
-    """Return ``response`` with a copy of its request whose signature is masked.
-
-    The answer is going into an exception: keep the real request untouched (hooks
-    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value. On a
-    redirect, requests also attaches the next hop's request (``response.next``),
-    a copy carrying the signature: that is masked too.
-    """
-    if response.request is not None and AUTH_HEADER in response.request.headers:
-        request = response.request.copy()
-        mask_auth(request)
-        response.request = request
-    mask_auth(getattr(response, "_next", None))
-    return response
-
-
-def decode(response: requests.Response) -> Any:
-    """Decode a read answer: the JSON for 2xx (None for 204), or raise.
-
-    Raises:
-        QuoineAPIException: A 4xx or 5xx answer (the fitting subclass).
-        QuoineResponseException: A redirect, or a 2xx body that is not valid JSON
-            (the response it carries keeps only the body's first
-            :data:`ERROR_BODY_LIMIT` bytes).
-    """
-    status = response.status_code
-    if status >= 400:
-        raise_for_error_response(masked_copy(response))
-    if 300 <= status < 400:
-        location = response.headers.get("Location", "")
-        raise QuoineResponseException(
-            f"unexpected redirect ({status}) to {location[:100]!r}; not followed",
-            masked_copy(response),
-        )
-    if status == 204:
-        return None
-    try:
-        return json.loads(
-            response.content, parse_float=Decimal, parse_constant=reject_json_constant
-        )
-    except (ValueError, UnicodeDecodeError):
-        # The answer goes into the exception: keep no more of it than of an error answer.
-        _keep(response, response.content[:ERROR_BODY_LIMIT])
-        kind = response.headers.get("Content-Type", "unknown type")
-        raise QuoineResponseException(
-            f"Invalid Response: status {status}, {kind[:60]}, body is not valid JSON",
-            masked_copy(response),
-        ) from None
 
 
 # urllib3 failures that happen before any request byte is written: the request

@@ -182,6 +182,7 @@ def _export_rows(client: Quoine, args: argparse.Namespace) -> Iterator[Mapping[s
         raise UsageError(f"--product-id is required to export {args.kind}")
     if args.kind == "executions":  # oldest first, from --since
         return client.iter_executions_since_time(args.product_id, args.since)
+    rows: Iterator[Mapping[str, Any]]
     if args.kind == "my-executions":
         rows = client.iter_my_executions(args.product_id)
     elif args.kind == "orders":
@@ -510,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
             # stdout at devnull so the interpreter's final flush stays quiet.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-        print(f"quoine: error: {_one_line(exc, secrets)}", file=sys.stderr)
+        kind = f"{type(exc).__name__}: " if isinstance(exc, QuoineError) else ""
+        print(f"quoine: error: {kind}{_one_line(exc, secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("quoine: interrupted", file=sys.stderr)

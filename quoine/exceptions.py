@@ -4,8 +4,9 @@ Everything the library raises on purpose derives from :class:`QuoineError`::
 
     QuoineError
     ├── QuoineValidationError       bad argument, caught before anything is sent (also a ValueError)
+    ├── QuoineCredentialsError      signed call on a client without credentials
     ├── QuoineRequestException      the call did not produce a usable answer (0.1.x name)
-    │   ├── QuoineResponseException     2xx answer whose body is not valid JSON
+    │   ├── QuoineResponseException     2xx answer that cannot be decoded, or a redirect
     │   ├── QuoineAmbiguousOrderError   an order may or may not have been placed
     │   └── QuoineTransportError        transport failure (also a requests.RequestException)
     │       ├── QuoineConnectionError       (also a requests.ConnectionError)
@@ -16,68 +17,67 @@ Everything the library raises on purpose derives from :class:`QuoineError`::
         ├── QuoineAuthenticationError   401 (bad token, signature or IP whitelist)
         │   └── QuoineNonceError            401 "Nonce is too small"
         ├── QuoineNotFoundError         404
-        │   └── QuoineOrderNotFound         "Order not found", "Can not update non-live order"
+        │   └── QuoineOrderNotFoundError    "Order not found", "Can not update non-live order"
         ├── QuoineUnprocessableError    422 and other validation answers
-        │   ├── QuoineInsufficientFunds     not_enough_free_balance, not_enough_fund, ...
-        │   └── QuoineInvalidOrder          less_than_order_size, price_too_high, ...
+        │   ├── QuoineInsufficientFundsError    not_enough_free_balance, not_enough_fund, ...
+        │   └── QuoineInvalidOrderError         less_than_order_size, price_too_high, ...
         ├── QuoineRateLimitError        429 (``retry_after`` in seconds when known)
         │   └── QuoineClientRateLimitError  the client's own limiter would wait too long
         └── QuoineServerError           5xx
-            └── QuoineServiceUnavailable    503
+            └── QuoineServiceUnavailableError   503
 
-The exception class is chosen from the HTTP status first and then refined by the
-error strings the API is known to send (see :func:`api_exception_for`).
+``QuoineOrderNotFound``, ``QuoineInsufficientFunds``, ``QuoineInvalidOrder`` and
+``QuoineServiceUnavailable`` are the same classes under their earlier names.
+
+This module holds the classes only. Reading an error answer, choosing its class
+and parsing ``Retry-After`` happen in ``quoine._decode``; every exception can
+also be built from plain data with keyword arguments, for tests and wrappers.
 """
 
 from __future__ import annotations
 
-import email.utils
-import json
-import re
-import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 __all__ = [
+    "MAX_STR_LENGTH",
     "QuoineAPIException",
     "QuoineAmbiguousOrderError",
     "QuoineAuthenticationError",
     "QuoineBadRequestError",
     "QuoineClientRateLimitError",
     "QuoineConnectionError",
+    "QuoineCredentialsError",
     "QuoineError",
     "QuoineInsufficientFunds",
+    "QuoineInsufficientFundsError",
     "QuoineInvalidOrder",
+    "QuoineInvalidOrderError",
     "QuoineNonceError",
     "QuoineNotFoundError",
     "QuoineOrderNotFound",
+    "QuoineOrderNotFoundError",
     "QuoineRateLimitError",
     "QuoineRequestException",
     "QuoineResponseException",
     "QuoineSSLError",
     "QuoineServerError",
     "QuoineServiceUnavailable",
+    "QuoineServiceUnavailableError",
     "QuoineTimeoutError",
     "QuoineTransportError",
     "QuoineUnprocessableError",
     "QuoineValidationError",
-    "api_exception_for",
     "outcome_unknown",
 ]
 
-#: Longest slice of a response body kept on an exception (characters).
-BODY_SNIPPET_LENGTH = 200
-#: Longest raw body kept in :attr:`QuoineAPIException.messages` for non-JSON bodies (bytes).
-RAW_MESSAGES_LENGTH = 1000
 #: Longest ``str()`` of any exception raised by the library (characters).
 MAX_STR_LENGTH = 500
 
 
-def _shorten(text: str, limit: int = MAX_STR_LENGTH) -> str:
+def shorten(text: str, limit: int = MAX_STR_LENGTH) -> str:
+    """Cut ``text`` to ``limit`` characters, ending with ``...`` when cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -107,6 +107,13 @@ class QuoineValidationError(QuoineError, ValueError):
     """An argument is invalid; the library raised this before sending anything."""
 
 
+class QuoineCredentialsError(QuoineError):
+    """A signed endpoint was called on a client without an API token id and secret.
+
+    Nothing was sent. Also importable from :mod:`quoine.client`, where it was first.
+    """
+
+
 class QuoineRequestException(QuoineError):
     """The call did not produce a usable answer.
 
@@ -115,33 +122,47 @@ class QuoineRequestException(QuoineError):
     ``except QuoineRequestException`` keeps working.
 
     Attributes:
-        message: A short description of what went wrong.
+        message: A short description of what went wrong (also ``str(exc)``).
     """
 
     def __init__(self, message: str) -> None:
-        self.message = _shorten(str(message))
+        self.message = shorten(str(message))
         super().__init__(self.message)
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}: {self.message}"
+        return self.message
 
 
 class QuoineResponseException(QuoineRequestException):
-    """A 2xx answer whose body is not valid JSON (HTML, plain text, truncated, empty...).
+    """A 2xx answer whose body cannot be decoded (not JSON, or JSON no client can use).
+
+    HTML, plain text, a truncated or empty body, ``NaN``, numbers of absurd size,
+    nesting too deep to decode, a lone UTF-16 surrogate; also a redirect, which
+    the client never follows.
 
     Attributes:
         status_code: The HTTP status of the answer.
-        response: The :class:`requests.Response` (its request's auth header is masked).
-        request: The request that was sent (auth header masked).
+        response: The :class:`requests.Response` (its request's auth header is
+            masked; it keeps at most the body's first 64 KB), or None.
+        request: The request that was sent (auth header masked), or None.
         body: The first 200 characters of the body, decoded leniently.
     """
 
-    def __init__(self, message: str, response: requests.Response) -> None:
+    def __init__(
+        self,
+        message: str,
+        response: requests.Response | None = None,
+        *,
+        status_code: int | None = None,
+        body: str = "",
+    ) -> None:
         super().__init__(message)
         self.response = response
-        self.request = response.request
-        self.status_code = response.status_code
-        self.body = _body_snippet(response)
+        self.request = None if response is None else response.request
+        if status_code is None:
+            status_code = 0 if response is None else response.status_code
+        self.status_code: int = status_code
+        self.body = body
 
 
 class QuoineTransportError(QuoineRequestException, requests.exceptions.RequestException):
@@ -195,19 +216,29 @@ class QuoineAmbiguousOrderError(QuoineRequestException):
 class QuoineAPIException(QuoineError):
     """The API answered with a non-2xx HTTP status.
 
+    The client builds it from the answer; it can also be built from plain data,
+    e.g. ``QuoineInsufficientFundsError(status_code=422, code="not_enough_fund")``.
+    The 0.1.x form ``QuoineAPIException(response)`` takes the status and request
+    from the response without reading its body.
+
     Attributes:
         status_code: The HTTP status code.
-        response: The :class:`requests.Response` (its request's auth header is masked).
-        request: The :class:`requests.PreparedRequest` that was sent (auth masked).
-        messages: As in python-quoine 0.1.x: the whole decoded body when it has a
-            ``message`` key, the inner ``errors`` object when it has an ``errors`` key,
-            the raw body bytes (first 1000) when it is not JSON, and otherwise the
-            decoded body (0.1.x left the attribute unset there, so ``str()`` crashed).
+        reason: The HTTP reason phrase, e.g. ``"Unprocessable Entity"``.
+        response: The :class:`requests.Response` (its request's auth header is
+            masked), or None.
+        request: The :class:`requests.PreparedRequest` that was sent (auth masked),
+            or None.
         message: The human readable message: the ``message`` field, a summary of
             ``errors``, or the start of the body.
         errors: The ``errors`` object, e.g. ``{"user": ["not_enough_free_balance"]}``,
             or None.
-        code: The first error code, e.g. ``"not_enough_free_balance"``, or None.
+        code: The error code: Liquid's ``code`` field (``"valid_amount"``) or the
+            first code in ``errors`` (``"not_enough_free_balance"``), or None.
+        additional_data: Liquid's ``additional_data`` field, or None.
+        messages: As in python-quoine 0.1.x: the whole decoded body when it has a
+            ``message`` key, the inner ``errors`` object when it has an ``errors`` key,
+            the raw body bytes (first 1000) when it is not JSON, and otherwise the
+            decoded body (0.1.x left the attribute unset there, so ``str()`` crashed).
         body: The first 200 characters of the body, decoded leniently.
         retry_after: Seconds the server asked to wait (``Retry-After`` header or a
             "retry after Ns" message), or None.
@@ -215,28 +246,38 @@ class QuoineAPIException(QuoineError):
 
     def __init__(
         self,
-        response: requests.Response,
+        response: requests.Response | None = None,
         *,
-        decoded: Any = None,
-        is_json: bool | None = None,
+        status_code: int | None = None,
+        reason: str | None = None,
+        message: str = "",
+        errors: dict[str, Any] | None = None,
+        code: str | None = None,
+        additional_data: Any = None,
+        messages: Any = None,
+        body: str = "",
+        retry_after: float | None = None,
     ) -> None:
         self.response = response
-        self.request = response.request
-        self.status_code: int = response.status_code
-        self.body = _body_snippet(response)
-        if is_json is None:
-            decoded, is_json = _try_decode(response)
-        self.messages: Any = _legacy_messages(decoded, is_json, response)
-        self.errors: dict[str, Any] | None = _errors_of(decoded) if is_json else None
-        self.code: str | None = _first_code(self.errors)
-        self.message: str = _message_of(decoded, is_json, self.errors, self.body)
-        self.retry_after: float | None = retry_after_seconds(response.headers, self.message)
+        self.request = None if response is None else response.request
+        if status_code is None:
+            status_code = 0 if response is None else response.status_code
+        if reason is None:
+            reason = "" if response is None else str(response.reason or "")
+        self.status_code: int = status_code
+        self.reason = shorten(reason, 60)
+        self.message = shorten(message)
+        self.errors = errors
+        self.code = code
+        self.additional_data = additional_data
+        self.messages = messages
+        self.body = body
+        self.retry_after = retry_after
         super().__init__(self.status_code, self.message)
 
     def __str__(self) -> str:
-        reason = _shorten(str(self.response.reason or ""), 60)
-        head = f"{self.status_code} {reason}".strip()
-        return _shorten(f"{type(self).__name__}: {head}: {self.message}")
+        head = f"{self.status_code} {self.reason}".strip()
+        return shorten(f"{head}: {self.message}" if self.message else head)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r})"
@@ -258,7 +299,7 @@ class QuoineNotFoundError(QuoineAPIException):
     """HTTP 404: the resource does not exist (or is not yours)."""
 
 
-class QuoineOrderNotFound(QuoineNotFoundError):
+class QuoineOrderNotFoundError(QuoineNotFoundError):
     """The order does not exist or is no longer live (cancelling a filled order)."""
 
 
@@ -266,11 +307,11 @@ class QuoineUnprocessableError(QuoineAPIException):
     """HTTP 422: the API rejected the parameters."""
 
 
-class QuoineInsufficientFunds(QuoineUnprocessableError):
+class QuoineInsufficientFundsError(QuoineUnprocessableError):
     """The account does not have enough free balance."""
 
 
-class QuoineInvalidOrder(QuoineUnprocessableError):
+class QuoineInvalidOrderError(QuoineUnprocessableError):
     """The order was rejected: size, price or state not allowed."""
 
 
@@ -291,87 +332,30 @@ class QuoineClientRateLimitError(QuoineRateLimitError):
     """
 
     def __init__(self, message: str, *, retry_after: float) -> None:
-        # No HTTP answer to decode: set the attributes QuoineAPIException documents.
-        self.response = None  # type: ignore[assignment]
-        self.request = None  # type: ignore[assignment]
-        self.status_code = 429
-        self.body = ""
-        self.messages = {"message": message}
-        self.errors = None
-        self.code = None
-        self.message = _shorten(message)
-        self.retry_after = retry_after
-        Exception.__init__(self, 429, self.message)
+        super().__init__(
+            status_code=429,
+            message=message,
+            messages={"message": message},
+            retry_after=retry_after,
+        )
 
     def __str__(self) -> str:
-        return f"{type(self).__name__}: {self.message}"
+        return self.message
 
 
 class QuoineServerError(QuoineAPIException):
     """HTTP 5xx: the server failed."""
 
 
-class QuoineServiceUnavailable(QuoineServerError):
+class QuoineServiceUnavailableError(QuoineServerError):
     """HTTP 503: the service is unavailable or the usage limit was reached."""
 
 
-_STATUS_CLASSES: dict[int, type[QuoineAPIException]] = {
-    400: QuoineBadRequestError,
-    401: QuoineAuthenticationError,
-    404: QuoineNotFoundError,
-    422: QuoineUnprocessableError,
-    429: QuoineRateLimitError,
-    503: QuoineServiceUnavailable,
-}
-
-# Known error strings, most specific first (reference §4.3).
-_INSUFFICIENT_FUNDS = {
-    "not_enough_free_balance",
-    "not_enough_fund",
-    "not_enough_balance",
-}
-_INVALID_ORDER = {
-    "less_than_order_size",
-    "must_be_positive",
-    "price_too_high",
-    "price_too_small",
-    "product_disabled",
-    "can not update partially filled order",
-    "post_only_order_would_take",
-}
-_ORDER_NOT_FOUND = {"order not found", "can not update non-live order"}
-
-
-def api_exception_for(status_code: int, texts: list[str]) -> type[QuoineAPIException]:
-    """Choose the exception class for an error answer.
-
-    Args:
-        status_code: The HTTP status.
-        texts: Every error string found in the body (``message`` and all ``errors``).
-
-    Returns:
-        The most specific :class:`QuoineAPIException` subclass that fits.
-
-    Example:
-        >>> api_exception_for(422, ["not_enough_free_balance"]).__name__
-        'QuoineInsufficientFunds'
-    """
-    lowered = {text.strip().lower() for text in texts}
-    if status_code == 429 or any("rate limit exceeded" in t for t in lowered):
-        return QuoineRateLimitError
-    if "nonce is too small" in lowered:
-        return QuoineNonceError
-    if status_code == 401 or any("ip whitelist" in t for t in lowered):
-        return QuoineAuthenticationError
-    if lowered & _ORDER_NOT_FOUND:
-        return QuoineOrderNotFound
-    if lowered & _INSUFFICIENT_FUNDS:
-        return QuoineInsufficientFunds
-    if lowered & _INVALID_ORDER:
-        return QuoineInvalidOrder
-    if status_code in _STATUS_CLASSES:
-        return _STATUS_CLASSES[status_code]
-    return QuoineServerError if status_code >= 500 else QuoineAPIException
+# The names these classes had before 1.0 (see docs/exceptions.rst).
+QuoineOrderNotFound = QuoineOrderNotFoundError
+QuoineInsufficientFunds = QuoineInsufficientFundsError
+QuoineInvalidOrder = QuoineInvalidOrderError
+QuoineServiceUnavailable = QuoineServiceUnavailableError
 
 
 def outcome_unknown(exc: BaseException) -> bool:
@@ -379,7 +363,8 @@ def outcome_unknown(exc: BaseException) -> bool:
 
     True when the request may have reached the server but no usable answer came
     back: a transport failure after sending (read timeout, reset, cut-off body),
-    any 5xx answer, or a 2xx answer whose body is not valid JSON.
+    any 5xx answer, a 2xx answer that cannot be decoded, and every
+    :class:`QuoineAmbiguousOrderError`.
 
     Args:
         exc: The exception a request raised.
@@ -393,150 +378,6 @@ def outcome_unknown(exc: BaseException) -> bool:
     """
     if isinstance(exc, QuoineTransportError):
         return exc.sent
-    if isinstance(exc, QuoineServerError):
+    if isinstance(exc, (QuoineServerError, QuoineAmbiguousOrderError)):
         return True
     return isinstance(exc, QuoineResponseException) and 200 <= exc.status_code < 300
-
-
-def raise_for_error_response(response: requests.Response) -> None:
-    """Raise the :class:`QuoineAPIException` subclass that fits a non-2xx answer."""
-    decoded, is_json = _try_decode(response)
-    texts = _error_texts(decoded) if is_json else [_body_snippet(response)]
-    cls = api_exception_for(response.status_code, texts)
-    raise cls(response, decoded=decoded, is_json=is_json)
-
-
-_RETRY_AFTER_IN_MESSAGE = re.compile(r"retry after (\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
-
-
-def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header or a "retry after Ns" message.
-
-    Args:
-        headers: The response headers.
-        message: The decoded error message.
-
-    Returns:
-        The delay in seconds (never negative), or None when neither says.
-
-    Example:
-        >>> retry_after_seconds({}, "API rate limit exceeded. Please retry after 300s")
-        300.0
-    """
-    value = (headers.get("Retry-After") or "").strip()
-    if value:
-        try:
-            seconds = float(value)
-        except ValueError:
-            when = _parse_http_date(value)
-            if when is not None:
-                return max(0.0, when - time.time())
-        else:
-            if seconds >= 0 and seconds == seconds and seconds != float("inf"):
-                return seconds
-    match = _RETRY_AFTER_IN_MESSAGE.search(message or "")
-    return float(match.group(1)) if match else None
-
-
-def _parse_http_date(value: str) -> float | None:
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed.timestamp() if parsed.tzinfo is not None else None
-
-
-def _body_snippet(response: requests.Response) -> str:
-    try:
-        raw = response.content or b""
-    except Exception:  # a body that cannot be read must not hide the real error
-        raw = b""
-    return raw[: BODY_SNIPPET_LENGTH * 4].decode("utf-8", errors="replace")[:BODY_SNIPPET_LENGTH]
-
-
-def _try_decode(response: requests.Response) -> tuple[Any, bool]:
-    try:
-        raw = response.content or b""
-        return json.loads(raw.decode("utf-8"), parse_constant=reject_json_constant), True
-    except Exception:
-        return None, False
-
-
-def reject_json_constant(name: str) -> Any:
-    """``parse_constant`` for :func:`json.loads`: refuse ``NaN`` and ``Infinity``."""
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _legacy_messages(decoded: Any, is_json: bool, response: requests.Response) -> Any:
-    if not is_json:
-        try:
-            return (response.content or b"")[:RAW_MESSAGES_LENGTH]
-        except Exception:
-            return b""
-    if isinstance(decoded, dict):
-        if "message" in decoded:
-            return decoded
-        if "errors" in decoded:
-            return decoded["errors"]
-    return decoded
-
-
-def _errors_of(decoded: Any) -> dict[str, Any] | None:
-    if isinstance(decoded, dict):
-        errors = decoded.get("errors")
-        if isinstance(errors, dict):
-            return errors
-        # Top-level {"user": [...]} as in 0.1.x's docstring.
-        if (
-            decoded
-            and "message" not in decoded
-            and all(isinstance(v, list) for v in decoded.values())
-        ):
-            return decoded
-    return None
-
-
-def _first_code(errors: dict[str, Any] | None) -> str | None:
-    if not errors:
-        return None
-    for value in errors.values():
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, str):
-                return item
-    return None
-
-
-def _error_texts(decoded: Any) -> list[str]:
-    """Every string in the error body, at any depth (bounded)."""
-    texts: list[str] = []
-    stack = [decoded]
-    while stack and len(texts) < 50:
-        item = stack.pop()
-        if isinstance(item, str):
-            texts.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item[:50])
-    return texts
-
-
-def _message_of(decoded: Any, is_json: bool, errors: dict[str, Any] | None, body: str) -> str:
-    if is_json and isinstance(decoded, dict):
-        message = decoded.get("message")
-        if isinstance(message, str) and message:
-            return _shorten(message)
-        if errors:
-            parts = []
-            for key, value in errors.items():
-                values = value if isinstance(value, list) else [value]
-                parts.append(f"{key}: {', '.join(str(v) for v in values)}")
-            return _shorten("; ".join(parts))
-        error = decoded.get("error")
-        if isinstance(error, str) and error:
-            return _shorten(error)
-    if is_json:
-        return _shorten(json.dumps(decoded, default=str)) if decoded is not None else ""
-    text = " ".join(body.split())
-    return _shorten(text, BODY_SNIPPET_LENGTH)

@@ -4,17 +4,26 @@ Paginated endpoints answer ``{"models": [...], "current_page": n, "total_pages":
 :func:`iter_pages` asks for the largest page the API allows and stops on the first
 empty page; it never trusts ``total_pages``, which the API sometimes
 fills with a sentinel such as 10000.
+
+Both walks end whatever the server does: a page that brings nothing new (the
+last page served again for every later page number, ``page`` or ``timestamp``
+ignored) ends the walk with a WARNING on the ``quoine`` logger, and an item the
+previous page already brought is not yielded again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Hashable, Iterator
 from typing import Any, Callable
 
 from ._utils import page_limit, page_number
 from .constants import MAX_PAGE_LIMIT
+from .exceptions import QuoineResponseException
 
 __all__ = ["iter_executions_since", "iter_pages"]
+
+logger = logging.getLogger("quoine")
 
 
 def iter_pages(
@@ -37,7 +46,13 @@ def iter_pages(
     Returns:
         An iterator over each item of ``models``, in the order the API returns
         them. ``limit`` and ``start_page`` are checked at once; the filters are
-        checked by ``fetch`` when the first page is asked for.
+        checked by ``fetch`` when the first page is asked for. An item of the
+        previous page (by ``id``) is not yielded again, and a page with nothing
+        new ends the walk with a WARNING: a server that serves its last page for
+        every later page number, or ignores ``page``, cannot make it loop.
+
+    Raises:
+        QuoineResponseException: A page whose ``models`` is not a list.
 
     Example:
         .. code-block:: python
@@ -55,13 +70,44 @@ def iter_pages(
 def _walk_pages(
     fetch: Callable[..., Any], size: int, page: int, params: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
+    previous: set[Hashable] = set()  # keys of the last page's items
+    count = 0
     while True:
         answer = fetch(limit=size, page=page, **params)
         models = answer.get("models") if isinstance(answer, dict) else answer
         if not models:
             return
-        yield from models
+        if not isinstance(models, list):
+            raise QuoineResponseException(
+                f"page {page}: models is a {type(models).__name__}, not a list", status_code=200
+            )
+        keys: set[Hashable] = set()
+        new = []
+        for item in models:
+            key = _key(item)
+            if key not in previous and key not in keys:
+                new.append(item)
+            keys.add(key)
+        if not new:
+            logger.warning(
+                "page %d brought nothing new (the server answered with the previous page "
+                "again): the walk stops after %d items",
+                page,
+                count,
+            )
+            return
+        yield from new
+        count += len(new)
+        previous = keys
         page += 1
+
+
+def _key(item: Any) -> Hashable:
+    """What tells two list items apart: the id when there is one."""
+    if isinstance(item, dict):
+        ident = item.get("id")
+        return ident if isinstance(ident, (int, str)) else repr(item)
+    return item if isinstance(item, Hashable) else repr(item)
 
 
 def iter_executions_since(
@@ -90,6 +136,10 @@ def iter_executions_since(
     server that cuts pages inside a second never shows it, and still loses
     nothing as long as no second holds more than ``limit`` executions.
 
+    Every request asks for a later second than the one before, or brings
+    executions not yielded yet, so the walk ends: a server that ignores
+    ``timestamp`` and answers with older executions ends it with a WARNING.
+
     Args:
         fetch: ``client.get_executions_since_time``.
         product_id: The product.
@@ -98,6 +148,9 @@ def iter_executions_since(
 
     Returns:
         An iterator over execution objects in ascending time.
+
+    Raises:
+        QuoineResponseException: An execution without a valid ``created_at``.
     """
     size = page_limit(limit) or MAX_PAGE_LIMIT
     return _walk_executions(fetch, product_id, timestamp, size)
@@ -114,13 +167,36 @@ def _walk_executions(
         page = fetch(product_id, since, ask)
         if not page:
             return
-        new = [item for item in page if item.get("id") not in seen]
+        seconds = [_second(item) for item in page]
+        new = [
+            item
+            for item, second in zip(page, seconds)
+            if second >= since and item.get("id") not in seen
+        ]
         yield from new
+        last_second = max(seconds)
+        if last_second < since:
+            # Every execution is older than asked for: the server ignores the timestamp.
+            logger.warning(
+                "executions since %d: the server answered with older executions only "
+                "(it ignores timestamp); the walk stops",
+                since,
+            )
+            return
         completes = completes or len(page) > ask
-        last_second = int(float(page[-1]["created_at"]))
         if completes or len(page) != ask or not new:
-            since, seen = last_second + 1, set()
+            since, seen = last_second + 1, set()  # later than before: the walk moves on
             continue
         if last_second != since:
             since, seen = last_second, set()
-        seen.update(item.get("id") for item in new if int(float(item["created_at"])) == since)
+        seen.update(item.get("id") for item in new if _second(item) == since)
+
+
+def _second(execution: Any) -> int:
+    """The whole second of an execution's ``created_at``."""
+    try:
+        return int(float(execution["created_at"]))
+    except (TypeError, KeyError, ValueError, OverflowError):
+        raise QuoineResponseException(
+            f"an execution without a valid created_at: {str(execution)[:100]}", status_code=200
+        ) from None

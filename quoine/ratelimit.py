@@ -1,9 +1,9 @@
 """A client-side rate limiter: at most N requests in any sliding window of T seconds.
 
-The API allows 300 requests per 5 minutes per token and answers 429 beyond that,
-after which it wants nothing for a while ("Please retry after 300s"). Each
-client owns a :class:`RateLimiter` (300 per 300 s unless told otherwise) that all
-its threads share; pass the same instance to several clients that use one token.
+The exchange counts requests per API token (Quoinex and Qryptos documented 300
+per 5 minutes, Liquid 600) and answers 429 beyond that, after which it wants
+nothing for a while ("Please retry after 300s"). The clients of one token in a
+process share one :class:`RateLimiter` by default (see :mod:`quoine.client`).
 """
 
 from __future__ import annotations
@@ -33,16 +33,20 @@ class RateLimiter:
     A slot is taken before a request is signed and sent, and stamped with the
     time the request *finished*: a request reaches the server between those two
     moments, so counting from the finish can only be stricter than the server's
-    own count. Waiting is bounded: when the next slot is further away than
-    ``max_wait`` the limiter raises :class:`~quoine.exceptions.QuoineClientRateLimitError`
-    at once instead of sleeping. After the server answers 429, :meth:`cool_down`
-    holds every request back until the time it asked for has passed.
+    own count. Waiting is bounded: when the next slot is further away than the
+    call may wait (its deadline, or ``max_wait`` when given), the limiter raises
+    :class:`~quoine.exceptions.QuoineClientRateLimitError` at once instead of
+    sleeping; a wait longer than a second is logged at WARNING. After the server
+    answers 429, :meth:`cool_down` holds every request back until the time it
+    asked for has passed.
 
     Args:
         calls: Requests allowed per window (300 for a standard API token).
         period: Window length in seconds.
-        max_wait: Longest a request may wait for a slot, in seconds; defaults to
-            ``period`` (a 429 would make you wait that long anyway). 0 never waits.
+        max_wait: Longest a request may wait for a slot, in seconds, whatever
+            its call's deadline; 0 never waits. Default None: a client's call
+            waits at most what is left of its deadline (one period when
+            :meth:`acquire` is called without a bound).
         clock: Monotonic time source in seconds (injectable for tests).
         sleep: Sleep function (injectable for tests).
 
@@ -69,56 +73,79 @@ class RateLimiter:
             raise QuoineValidationError(f"calls must be a positive integer, got {calls!r}")
         self.calls = calls
         self.period = check_seconds(period, "period", allow_zero=False)
-        self.max_wait = self.period if max_wait is None else check_seconds(max_wait, "max_wait")
+        self.max_wait = None if max_wait is None else check_seconds(max_wait, "max_wait")
         self._clock = clock
         self._sleep = sleep
-        self._finished: deque[float] = deque()  # finish times inside the window
+        # When each finished request leaves the window (its finish time plus the
+        # period), oldest first. Kept as one sum, so that "has it left?" and "how
+        # long until it leaves?" are the same float comparison.
+        self._expiries: deque[float] = deque()
         self._in_flight = 0
         self._cool_until = -math.inf
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return (
-            f"RateLimiter(calls={self.calls}, period={self.period:g}, max_wait={self.max_wait:g})"
-        )
+        wait = "None" if self.max_wait is None else f"{self.max_wait:g}"
+        return f"RateLimiter(calls={self.calls}, period={self.period:g}, max_wait={wait})"
 
-    def acquire(self, max_wait: float | None = None) -> None:
+    def acquire(self, max_wait: float | None = None) -> float:
         """Take a slot, waiting for one if needed; pair with :meth:`release`.
 
         Args:
-            max_wait: A tighter bound than :attr:`max_wait` for this request.
+            max_wait: How long this request may wait; default
+                :meth:`allowed_wait` (a client passes what that allows within
+                its call's deadline).
+
+        Returns:
+            The seconds spent waiting (0.0 when a slot was free).
 
         Raises:
             QuoineClientRateLimitError: The slot is further away than the allowed
                 wait (nothing was sent).
         """
-        allowed = self.max_wait if max_wait is None else min(self.max_wait, max(max_wait, 0.0))
-        give_up_at: float | None = None
+        allowed = self.allowed_wait() if max_wait is None else max(max_wait, 0.0)
+        started: float | None = None
         while True:
             with self._lock:
                 now = self._clock()
                 wait = self._wait_needed(now)
                 if wait <= 0:
                     self._in_flight += 1
-                    return
-            if give_up_at is None:
-                give_up_at = now + allowed
-            if now + wait > give_up_at:
+                    return 0.0 if started is None else now - started
+            if started is None:
+                started = now
+                if wait > allowed:
+                    raise QuoineClientRateLimitError(
+                        f"rate limit of {self.calls} requests per {self.period:g} s: the next "
+                        f"slot is {wait:.1f} s away, more than the {allowed:g} s this call may "
+                        "wait; nothing was sent",
+                        retry_after=wait,
+                    )
+                if wait > 1:
+                    logger.warning("rate limit: waiting %.1f s for a slot", wait)
+            elif now + wait > started + allowed:
                 raise QuoineClientRateLimitError(
-                    f"rate limit of {self.calls} requests per {self.period:g} s: the next "
-                    f"slot is {wait:.1f} s away, more than the {allowed:g} s allowed to wait; "
-                    "nothing was sent",
+                    f"rate limit of {self.calls} requests per {self.period:g} s: no slot "
+                    f"within the {allowed:g} s this call may wait; nothing was sent",
                     retry_after=wait,
                 )
-            if wait >= 1:
-                logger.info("rate limit: waiting %.1f s for a slot", wait)
             self._sleep(wait)
+
+    def allowed_wait(self, time_left: float | None = None) -> float:
+        """How long a request may wait for a slot.
+
+        :attr:`max_wait` when given, else ``time_left`` (what is left of its
+        call's deadline), else one period.
+        """
+        if self.max_wait is not None:
+            return self.max_wait
+        return self.period if time_left is None else max(time_left, 0.0)
 
     def release(self) -> None:
         """Give back a slot taken by :meth:`acquire` once its request has finished."""
         with self._lock:
             self._in_flight -= 1
-            self._finished.append(self._clock())
+            self._expiries.append(self._clock() + self.period)
 
     def cool_down(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the server answered 429).
@@ -131,14 +158,15 @@ class RateLimiter:
 
     def _wait_needed(self, now: float) -> float:
         """Seconds until a slot is free (0 or less when one is free now). Lock held."""
-        finished = self._finished
-        while finished and finished[0] <= now - self.period:
-            finished.popleft()
+        expiries = self._expiries
+        while expiries and expiries[0] <= now:
+            expiries.popleft()
         wait = self._cool_until - now
-        excess = self._in_flight + len(finished) - self.calls + 1
+        excess = self._in_flight + len(expiries) - self.calls + 1
         if excess > 0:
-            if excess > len(finished):
+            if excess > len(expiries):
                 wait = max(wait, _IN_FLIGHT_POLL)
             else:
-                wait = max(wait, finished[excess - 1] + self.period - now)
+                # > 0: expiries[excess - 1] > now, and a float difference keeps the sign
+                wait = max(wait, expiries[excess - 1] - now)
         return wait

@@ -1,18 +1,28 @@
-"""Types of the main API answers, as :class:`~typing.TypedDict` for type checkers.
+"""Types of the values you pass and the answers you get back.
 
-The client returns the decoded JSON as plain ``dict`` and ``list`` objects; these
-types describe them for a type checker and for readers, and change nothing at
-runtime. Each lists the keys every answer has as required, and the others as
-optional (``total=False``): the API adds fields over time and the exchanges
-differ (Liquid added ``tick_size``, ``timestamp``... to products).
+The input aliases (:data:`Amount`, :data:`IdLike`, :data:`TimeLike`) say what
+each method accepts. The answers are the decoded JSON as plain ``dict`` and
+``list`` objects; the :class:`~typing.TypedDict` classes here describe them for
+a type checker and for readers, and change nothing at runtime. The endpoint
+methods are annotated with them, so ``order: Order = client.get_order(1)``
+type-checks.
+
+Each answer type has, as required keys, those every source shows in every
+state of the object, and as optional keys (read them with ``.get()``) those
+only some answers carry: the Liquid-era API (api.liquid.com) added fields the
+2016 Quoinex/Qryptos documentation does not show, and rendered the same object
+differently in different answers (an order's ``price`` is a string when the
+order is looked up and a JSON number in the answer to a cancel). Only fields
+a source shows are declared; the table of sources is in the sandbox's docs.
 
 Values follow the API's conventions:
 
-- decimal amounts come as strings (``"0.01"``); a few come as JSON numbers,
-  which the client decodes as :class:`~decimal.Decimal` (or ``int`` when they
-  have no fraction), hence :data:`Amount`;
-- ids are integers, except in some Liquid answers where they are strings of
-  digits (``"id": "1"``), hence :data:`Id`;
+- decimal amounts come as strings (``"0.01"``); some Liquid-era answers send
+  them as JSON numbers, which the client decodes as :class:`~decimal.Decimal`
+  (or ``int`` without a fraction), hence :data:`Numeric`;
+- ids are integers, except product ids in Liquid-era product and trading
+  account answers, which are strings of digits (``"id": "1"``), hence
+  :data:`Id`;
 - times are integer unix seconds, except newer fields such as ``timestamp``
   that are strings with a fraction (``"1632493065.665"``), hence
   :data:`Timestamp`.
@@ -28,37 +38,76 @@ Example:
         describe(client.create_limit_buy(1, "0.01", "500"))
 """
 
+import datetime as _dt
 from decimal import Decimal
-from typing import Any, Optional, TypedDict, Union
+from typing import Any, Optional, SupportsIndex, TypedDict, Union
 
 __all__ = [
     "Account",
     "AccountBalance",
     "Accounts",
     "Amount",
+    "BalanceChange",
+    "BalanceChangePage",
+    "CancelledOrder",
+    "CancelledOrders",
+    "CryptoWithdrawal",
+    "CryptoWithdrawalPage",
+    "Currency",
     "Execution",
     "ExecutionPage",
+    "FeeEstimate",
+    "FeeOptions",
+    "FeeRule",
+    "FeeTier",
     "Id",
+    "IdLike",
+    "InterestRateLadder",
+    "Loan",
+    "LoanBid",
+    "LoanBidPage",
+    "LoanPage",
+    "MainAsset",
+    "Numeric",
     "Order",
     "OrderBook",
     "OrderPage",
     "Page",
     "PriceLevel",
     "Product",
+    "Reservation",
+    "TimeLike",
     "Timestamp",
     "Trade",
     "TradePage",
+    "TradingAccount",
+    "WithdrawalAddress",
+    "WithdrawalAddressPage",
 ]
 
-#: An id: an integer, or a string of digits in some Liquid answers.
+# ------------------------------------------------------------------- inputs
+#: Anything accepted where the API expects a decimal amount (price, quantity,
+#: rate): ``Decimal``, ``str`` and ``int`` are taken exactly, a ``float`` by its
+#: shortest repr; also float subclasses (``numpy.float64``) and integer types
+#: (``numpy.int64``).
+Amount = Union[Decimal, str, int, float, SupportsIndex]
+#: Anything accepted where the API expects a point in time: unix seconds
+#: (``int``, ``float``, ``Decimal`` or numeric ``str``), an ISO 8601 string, a
+#: ``datetime`` or a ``date``.
+TimeLike = Union[int, float, str, _dt.datetime, _dt.date, Decimal, SupportsIndex]
+#: Anything accepted as an object id: an integer of any integer type, or its digits.
+IdLike = Union[int, str, SupportsIndex]
+
+# ------------------------------------------------------------------ answers
+#: An id: an integer, or a string of digits (product ids in Liquid-era answers).
 Id = Union[int, str]
-#: A decimal amount: usually a string such as ``"0.01"``; a JSON number is
-#: decoded as :class:`~decimal.Decimal`, or ``int`` without a fraction.
-Amount = Union[str, Decimal, int]
+#: A decimal as the API sent it: usually a string such as ``"0.01"``; a JSON
+#: number is decoded as :class:`~decimal.Decimal`, or ``int`` without a fraction.
+Numeric = Union[str, Decimal, int]
 #: A time: integer unix seconds, or a string (or number) with a fraction.
 Timestamp = Union[int, str, Decimal]
-#: One level of an order book: ``[price, quantity]``.
-PriceLevel = list[Amount]
+#: One level of an order book or of an interest rate ladder: ``[price, quantity]``.
+PriceLevel = list[Numeric]
 
 
 class _ProductKeys(TypedDict):
@@ -75,75 +124,72 @@ class Product(_ProductKeys, total=False):
     """A product (currency pair or perpetual), from ``get_products`` and ``get_product``.
 
     Always has ``id``, ``product_type``, ``code``, ``currency``,
-    ``currency_pair_code``, ``base_currency`` and ``quoted_currency``.
+    ``currency_pair_code``, ``base_currency`` and ``quoted_currency``. ``id``
+    is an integer in the 2016 answers and a string in Liquid-era ones
+    (while orders and trades always carry ``product_id`` as an integer).
     """
 
     name: Optional[str]
-    market_ask: Optional[Amount]
-    market_bid: Optional[Amount]
+    market_ask: Optional[Numeric]
+    market_bid: Optional[Numeric]
     indicator: Optional[int]
     symbol: Optional[str]
-    btc_minimum_withdraw: Optional[Amount]
-    fiat_minimum_withdraw: Optional[Amount]
+    btc_minimum_withdraw: Optional[Numeric]
+    fiat_minimum_withdraw: Optional[Numeric]
     pusher_channel: str
-    taker_fee: Optional[Amount]
-    maker_fee: Optional[Amount]
-    low_market_bid: Optional[Amount]
-    high_market_ask: Optional[Amount]
-    volume_24h: Optional[Amount]
-    last_price_24h: Optional[Amount]
-    last_traded_price: Optional[Amount]
-    last_traded_quantity: Optional[Amount]
-    average_price: Optional[Amount]
-    exchange_rate: Optional[Amount]
-    tick_size: Optional[Amount]
+    taker_fee: Numeric
+    maker_fee: Numeric
+    low_market_bid: Optional[Numeric]
+    high_market_ask: Optional[Numeric]
+    volume_24h: Numeric
+    last_price_24h: Optional[Numeric]
+    last_traded_price: Optional[Numeric]
+    last_traded_quantity: Optional[Numeric]
+    average_price: Optional[Numeric]
+    exchange_rate: Numeric
+    # Liquid era
+    tick_size: Numeric
     disabled: bool
     margin_enabled: bool
     cfd_enabled: bool
     perpetual_enabled: bool
     last_event_timestamp: Optional[Timestamp]
     timestamp: Optional[Timestamp]
-    multiplier_up: Optional[Amount]
-    multiplier_down: Optional[Amount]
-    average_time_interval: Optional[Amount]
+    multiplier_up: Numeric
+    multiplier_down: Numeric
+    average_time_interval: Optional[int]
+    progressive_tier_eligible: bool
     # perpetuals only
-    index_price: Optional[Amount]
-    mark_price: Optional[Amount]
-    fair_price: Optional[Amount]
-    funding_rate: Optional[Amount]
+    index_price: Numeric
+    mark_price: Numeric
+    fair_price: Numeric
+    funding_rate: Numeric
 
 
-class _OrderBookKeys(TypedDict):
+class OrderBook(TypedDict):
+    """The price levels of a product, best first, from ``get_order_book``."""
+
     buy_price_levels: list[PriceLevel]
     sell_price_levels: list[PriceLevel]
 
 
-class OrderBook(_OrderBookKeys, total=False):
-    """The price levels of a product, best first, from ``get_order_book``.
-
-    Always has ``buy_price_levels`` and ``sell_price_levels``.
-    """
-
-    timestamp: Optional[Timestamp]
-
-
 class _ExecutionKeys(TypedDict):
     id: Id
-    quantity: Amount
-    price: Amount
+    quantity: Numeric
+    price: Numeric
     taker_side: str
     created_at: Timestamp
 
 
 class Execution(_ExecutionKeys, total=False):
-    """A fill: a public execution, or one of yours with ``my_side`` and ``order_id``.
+    """A fill: a public execution, or one of yours with ``my_side``.
 
-    Always has ``id``, ``quantity``, ``price``, ``taker_side`` and ``created_at``.
+    Always has ``id``, ``quantity``, ``price``, ``taker_side`` and
+    ``created_at``; yours add ``my_side``, and with details (``with_details``,
+    ``get_order_executions``) the ``order_id`` and ``client_order_id``.
     """
 
-    timestamp: Optional[Timestamp]
     my_side: str
-    product_id: Id
     order_id: Id
     client_order_id: Optional[str]
 
@@ -151,10 +197,10 @@ class Execution(_ExecutionKeys, total=False):
 class _OrderKeys(TypedDict):
     id: Id
     order_type: str
-    quantity: Amount
+    quantity: Numeric
     side: str
-    filled_quantity: Amount
-    price: Optional[Amount]
+    filled_quantity: Numeric
+    price: Optional[Numeric]
     status: str
     product_id: Id
     created_at: Timestamp
@@ -165,38 +211,39 @@ class Order(_OrderKeys, total=False):
     """An order, as placed, looked up, listed, edited or cancelled.
 
     Always has ``id``, ``order_type``, ``quantity``, ``side``,
-    ``filled_quantity``, ``price`` (None for some market orders), ``status``,
-    ``product_id``, ``created_at`` and ``updated_at``.
+    ``filled_quantity``, ``price``, ``status``, ``product_id``, ``created_at``
+    and ``updated_at``. Answers to a create or a cancel send ``price``,
+    ``average_price`` and ``order_fee`` as JSON numbers (Liquid era) and
+    carry no ``executions``.
     """
 
-    disc_quantity: Optional[Amount]
-    iceberg_total_quantity: Optional[Amount]
+    disc_quantity: Numeric
+    iceberg_total_quantity: Numeric
     leverage_level: int
     source_exchange: Optional[str]
-    margin_type: Optional[str]
-    take_profit: Optional[Amount]
-    stop_loss: Optional[Amount]
-    trading_type: str
     product_code: str
     funding_currency: Optional[str]
-    crypto_account_id: Optional[Id]
     currency_pair_code: str
-    average_price: Optional[Amount]
-    target: Optional[str]
-    order_fee: Optional[Amount]
-    source_action: Optional[str]
+    order_fee: Numeric
+    margin_used: Numeric
+    margin_interest: Numeric
+    unwound_trade_leverage_level: Optional[int]
+    # Liquid era
+    margin_type: Optional[str]
+    take_profit: Optional[Numeric]
+    stop_loss: Optional[Numeric]
+    trading_type: str
+    crypto_account_id: Optional[Id]
+    average_price: Numeric
+    target: str
+    source_action: str
     unwound_trade_id: Optional[Id]
     trade_id: Optional[Id]
     client_order_id: Optional[str]
     settings: Any
     trailing_stop_type: Optional[str]
-    trailing_stop_value: Optional[Amount]
+    trailing_stop_value: Optional[Numeric]
     stop_triggered_time: Optional[Timestamp]
-    order_direction: Optional[str]
-    price_range: Optional[Amount]
-    margin_used: Optional[Amount]
-    margin_interest: Optional[Amount]
-    unwound_trade_leverage_level: Optional[int]
     #: With ``get_order`` and ``get_orders(with_details=True)``.
     executions: list[Execution]
 
@@ -204,27 +251,30 @@ class Order(_OrderKeys, total=False):
 class _AccountKeys(TypedDict):
     id: Id
     currency: str
-    balance: Amount
+    balance: Numeric
 
 
 class Account(_AccountKeys, total=False):
     """A fiat or crypto account, from ``get_fiat_accounts``, ``get_account``...
 
-    Always has ``id``, ``currency`` and ``balance``.
+    Always has ``id``, ``currency`` and ``balance``. There is no free balance:
+    it is ``balance - reserved_balance`` (Liquid era).
     """
 
-    currency_symbol: Optional[str]
-    reserved_balance: Amount
-    free_balance: Amount
+    currency_symbol: str
+    reserved_balance: Numeric
     pusher_channel: str
-    lowest_offer_interest_rate: Optional[Amount]
-    highest_offer_interest_rate: Optional[Amount]
-    exchange_rate: Optional[Amount]
+    lowest_offer_interest_rate: Optional[Numeric]
+    highest_offer_interest_rate: Optional[Numeric]
+    exchange_rate: Numeric
     currency_type: str
     send_to_btc_address: Optional[str]
+    # 2016 fiat accounts
+    margin: Numeric
+    free_margin: Numeric
     # crypto accounts only
     address: Optional[str]
-    minimum_withdraw: Optional[Amount]
+    minimum_withdraw: Optional[Numeric]
 
 
 class Accounts(TypedDict):
@@ -238,7 +288,22 @@ class AccountBalance(TypedDict):
     """One currency's balance, from ``get_account_balances``."""
 
     currency: str
-    balance: Amount
+    balance: Numeric
+
+
+class MainAsset(TypedDict):
+    """Everything valued in one currency, from ``get_main_asset``."""
+
+    currency: str
+    total_amount: Numeric
+
+
+class Reservation(TypedDict):
+    """What holds part of a balance, from ``get_reserved_balance_details``."""
+
+    object_type: str
+    object_id: Id
+    amount: Numeric
 
 
 class _TradeKeys(TypedDict):
@@ -246,8 +311,8 @@ class _TradeKeys(TypedDict):
     currency_pair_code: str
     status: str
     side: str
-    quantity: Amount
-    open_price: Amount
+    quantity: Numeric
+    open_price: Numeric
     leverage_level: int
     product_id: Id
     created_at: Timestamp
@@ -259,31 +324,236 @@ class Trade(_TradeKeys, total=False):
 
     Always has ``id``, ``currency_pair_code``, ``status``, ``side``,
     ``quantity``, ``open_price``, ``leverage_level``, ``product_id``,
-    ``created_at`` and ``updated_at``.
+    ``created_at`` and ``updated_at``. A price not set (``stop_loss``,
+    ``take_profit``, an open trade's ``close_price``) is ``"0.0"``.
     """
 
-    margin_type: Optional[str]
-    margin_used: Optional[Amount]
-    liquidation_price: Optional[Amount]
-    maintenance_margin: Optional[Amount]
-    open_quantity: Amount
-    close_quantity: Amount
+    margin_used: Numeric
+    open_quantity: Numeric
+    close_quantity: Numeric
     product_code: str
-    close_price: Optional[Amount]
+    close_price: Numeric
     trader_id: Id
-    open_pnl: Amount
-    close_pnl: Amount
-    pnl: Amount
-    stop_loss: Optional[Amount]
-    take_profit: Optional[Amount]
+    open_pnl: Numeric
+    close_pnl: Numeric
+    pnl: Numeric
+    stop_loss: Numeric
+    take_profit: Numeric
     funding_currency: str
-    close_fee: Optional[Amount]
-    total_interest: Optional[Amount]
-    daily_interest: Optional[Amount]
-    order_id: Optional[Id]
-    trading_type: str
+    total_interest: Numeric
+    # 2016
+    close_fee: Numeric
+    daily_interest: Numeric
+    # Liquid era
+    margin_type: str
+    liquidation_price: Optional[Numeric]
+    maintenance_margin: Optional[Numeric]
 
 
+class _PositionSummary(TypedDict):
+    pnl: Numeric
+    position: Numeric
+    base_open_price: Numeric
+
+
+class _TradingAccountKeys(TypedDict):
+    id: Id
+    leverage_level: int
+    product_id: Id
+    currency_pair_code: str
+    funding_currency: str
+
+
+class TradingAccount(_TradingAccountKeys, total=False):
+    """The margin account of one product and funding currency, from ``get_trading_accounts``.
+
+    Always has ``id``, ``leverage_level``, ``product_id``,
+    ``currency_pair_code`` and ``funding_currency``.
+    """
+
+    max_leverage_level: int
+    current_leverage_level: int
+    pnl: Numeric
+    equity: Numeric
+    margin: Numeric
+    free_margin: Numeric
+    trader_id: Id
+    status: str
+    product_code: str
+    position: Numeric
+    balance: Numeric
+    created_at: Timestamp
+    updated_at: Timestamp
+    pusher_channel: str
+    margin_percent: Numeric
+    # 2016 list items only
+    base_open_price: Numeric
+    long_summary: _PositionSummary
+    short_summary: _PositionSummary
+
+
+class LoanBid(TypedDict):
+    """An offer to lend, from ``create_loan_bid`` and ``get_loan_bid``."""
+
+    id: Id
+    bidask_type: str
+    quantity: Numeric
+    currency: str
+    side: str
+    filled_quantity: Numeric
+    status: str
+    rate: Numeric
+    user_id: Id
+
+
+class Loan(TypedDict):
+    """A loan financing a margin position, from ``get_loans`` and ``get_trade_loans``."""
+
+    id: Id
+    quantity: Numeric
+    rate: Numeric
+    created_at: Timestamp
+    lender_id: Id
+    borrower_id: Id
+    status: str
+    currency: str
+    fund_reloaned: bool
+
+
+class InterestRateLadder(TypedDict):
+    """A currency's lending book, ``[rate, amount]`` levels, from ``get_interest_rate_ladder``."""
+
+    bids: list[PriceLevel]
+    asks: list[PriceLevel]
+
+
+class _CurrencyKeys(TypedDict):
+    currency: str
+    currency_type: str
+
+
+class Currency(_CurrencyKeys, total=False):
+    """A currency and its limits, from ``get_currencies`` (Liquid era)."""
+
+    symbol: Optional[str]
+    assets_precision: int
+    quoting_precision: int
+    minimum_withdrawal: Optional[Numeric]
+    withdrawal_fee: Optional[Numeric]
+    minimum_fee: Optional[Numeric]
+    minimum_order_quantity: Optional[Numeric]
+    display_precision: int
+    depositable: bool
+    withdrawable: bool
+    discount_fee: Optional[Numeric]
+    lendable: bool
+    position_fundable: bool
+    has_memo: bool
+
+
+class _CryptoWithdrawalKeys(TypedDict):
+    id: Id
+    address: str
+    amount: Numeric
+    state: str
+    currency: str
+
+
+class CryptoWithdrawal(_CryptoWithdrawalKeys, total=False):
+    """A crypto withdrawal, from ``get_crypto_withdrawals`` and ``create_crypto_withdrawal``."""
+
+    withdrawal_fee: Numeric
+    created_at: Timestamp
+    updated_at: Timestamp
+    payment_id: Optional[str]
+
+
+class WithdrawalAddress(TypedDict, total=False):
+    """A whitelisted withdrawal address, from ``get_crypto_withdrawal_addresses``."""
+
+    id: Id
+    address: str
+    currency: str
+    network: Optional[str]
+    chain_name: Optional[str]
+    status: str
+    label: Optional[str]
+    memo_type: Optional[str]
+    memo_value: Optional[str]
+    recipient_name: Optional[str]
+    crypto_exchange: Optional[str]
+
+
+class BalanceChange(TypedDict):
+    """One change of a balance, from ``get_balance_history``."""
+
+    id: Id
+    currency: str
+    amount: Numeric
+    source_action: str
+    source_object_type: Optional[str]
+    source_object_id: Optional[Id]
+    timestamp: Timestamp
+    balance: Numeric
+
+
+class CancelledOrder(TypedDict):
+    """One order ``cancel_all_orders`` cancelled."""
+
+    id: Id
+    client_order_id: Optional[str]
+
+
+class CancelledOrders(TypedDict):
+    """The answer of ``cancel_all_orders``."""
+
+    models: list[CancelledOrder]
+
+
+class FeeRule(TypedDict, total=False):
+    """A fee rule, from ``get_fees`` and ``get_user_fees``."""
+
+    id: Id
+    fee_type: str
+    priority: int
+    conditions: dict[str, Any]
+    description: str
+    charge_type: str
+    charge_value: Numeric
+    charge_base_currency: Optional[str]
+
+
+class FeeTier(TypedDict):
+    """The user's fee tier and traded volume, from ``get_fee_tier``."""
+
+    fee_tier: int
+    from_time: str
+    to_time: str
+    in_currency: str
+    currency_pair_volume: Numeric
+    perpetual_volume: Numeric
+
+
+class _Fee(TypedDict):
+    fee_type: str
+    amount: Numeric
+    currency: str
+
+
+class FeeOptions(TypedDict, total=False):
+    """The ways of paying an estimated fee."""
+
+    default: list[_Fee]
+    trade_fee_discount: list[_Fee]
+
+
+class FeeEstimate(TypedDict):
+    """The answer of ``estimate_fees``."""
+
+    fee_options: FeeOptions
+
+
+# -------------------------------------------------------------------- pages
 class Page(TypedDict):
     """One page of a paginated list (see :doc:`/pagination`).
 
@@ -316,5 +586,45 @@ class TradePage(TypedDict):
     """A page of margin positions, from ``get_trades``."""
 
     models: list[Trade]
+    current_page: Union[int, str]
+    total_pages: Union[int, str]
+
+
+class LoanBidPage(TypedDict):
+    """A page of loan bids, from ``get_loan_bid``."""
+
+    models: list[LoanBid]
+    current_page: Union[int, str]
+    total_pages: Union[int, str]
+
+
+class LoanPage(TypedDict):
+    """A page of loans, from ``get_loans``."""
+
+    models: list[Loan]
+    current_page: Union[int, str]
+    total_pages: Union[int, str]
+
+
+class CryptoWithdrawalPage(TypedDict):
+    """A page of crypto withdrawals, from ``get_crypto_withdrawals``."""
+
+    models: list[CryptoWithdrawal]
+    current_page: Union[int, str]
+    total_pages: Union[int, str]
+
+
+class WithdrawalAddressPage(TypedDict):
+    """A page of withdrawal addresses, from ``get_crypto_withdrawal_addresses``."""
+
+    models: list[WithdrawalAddress]
+    current_page: Union[int, str]
+    total_pages: Union[int, str]
+
+
+class BalanceChangePage(TypedDict):
+    """A page of balance changes, from ``get_balance_history``."""
+
+    models: list[BalanceChange]
     current_page: Union[int, str]
     total_pages: Union[int, str]

@@ -9,6 +9,7 @@ import pytest
 import responses
 from _helpers import SECRET, TOKEN_ID
 
+from quoine._tokens import registry
 from quoine.client import Quoinex
 
 
@@ -35,6 +36,14 @@ def client() -> Iterator[Quoinex]:
 def public_client() -> Iterator[Quoinex]:
     with Quoinex() as quoinex:
         yield quoinex
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens() -> Iterator[None]:
+    """Each test starts with no shared nonces or limiters (a fresh process)."""
+    registry.clear()
+    yield
+    registry.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,15 @@ from .._utils import (
     page_number,
 )
 from ..exceptions import QuoineValidationError
+from ..types import (
+    Account,
+    AccountBalance,
+    Accounts,
+    BalanceChangePage,
+    MainAsset,
+    Page,
+    Reservation,
+)
 
 
 def _transaction_types(value: str | Sequence[str] | None) -> str | None:
@@ -31,7 +40,7 @@ def _transaction_types(value: str | Sequence[str] | None) -> str | None:
 class AccountsMixin(EndpointMixin):
     """Fiat and crypto accounts, balances, transactions and balance history."""
 
-    def get_fiat_accounts(self) -> list[JSON]:
+    def get_fiat_accounts(self) -> list[Account]:
         """List the user's fiat accounts.
 
         API: ``GET /fiat_accounts``, signed.
@@ -44,10 +53,10 @@ class AccountsMixin(EndpointMixin):
 
                 usd = next(a for a in client.get_fiat_accounts() if a["currency"] == "USD")
         """
-        result: list[JSON] = self._get("fiat_accounts", signed=True)
+        result: list[Account] = self._get("fiat_accounts", signed=True)
         return result
 
-    def create_fiat_account(self, currency: str) -> JSON:
+    def create_fiat_account(self, currency: str) -> Account:
         """Open a fiat account in a currency.
 
         API: ``POST /fiat_accounts`` with flat body ``{"currency": ...}``, signed.
@@ -63,10 +72,10 @@ class AccountsMixin(EndpointMixin):
 
                 account = client.create_fiat_account("SGD")
         """
-        result: JSON = self._post("fiat_accounts", {"currency": currency_code(currency)})
+        result: Account = self._post("fiat_accounts", {"currency": currency_code(currency)})
         return result
 
-    def get_crypto_accounts(self) -> list[JSON]:
+    def get_crypto_accounts(self) -> list[Account]:
         """List the user's crypto accounts.
 
         API: ``GET /crypto_accounts``, signed.
@@ -79,10 +88,10 @@ class AccountsMixin(EndpointMixin):
 
                 btc = next(a for a in client.get_crypto_accounts() if a["currency"] == "BTC")
         """
-        result: list[JSON] = self._get("crypto_accounts", signed=True)
+        result: list[Account] = self._get("crypto_accounts", signed=True)
         return result
 
-    def get_account_balances(self) -> list[JSON]:
+    def get_account_balances(self) -> list[AccountBalance]:
         """List the balance of every currency (total, no reserved split).
 
         API: ``GET /accounts/balance``, signed.
@@ -95,10 +104,10 @@ class AccountsMixin(EndpointMixin):
 
                 balances = {b["currency"]: b["balance"] for b in client.get_account_balances()}
         """
-        result: list[JSON] = self._get("accounts/balance", signed=True)
+        result: list[AccountBalance] = self._get("accounts/balance", signed=True)
         return result
 
-    def get_main_asset(self) -> JSON:
+    def get_main_asset(self) -> MainAsset:
         """Get the value of all assets in the main currency.
 
         API: ``GET /accounts/main_asset``, signed.
@@ -111,10 +120,10 @@ class AccountsMixin(EndpointMixin):
 
                 print(client.get_main_asset()["total_amount"])
         """
-        result: JSON = self._get("accounts/main_asset", signed=True)
+        result: MainAsset = self._get("accounts/main_asset", signed=True)
         return result
 
-    def get_accounts(self) -> JSON:
+    def get_accounts(self) -> Accounts:
         """Get every fiat and crypto account, with reserved balances.
 
         API: ``GET /accounts``, signed (used by ccxt; not in the official docs).
@@ -129,10 +138,10 @@ class AccountsMixin(EndpointMixin):
                 free = {a["currency"]: Decimal(a["balance"]) - Decimal(a["reserved_balance"])
                         for a in accounts["fiat_accounts"] + accounts["crypto_accounts"]}
         """
-        result: JSON = self._get("accounts", signed=True)
+        result: Accounts = self._get("accounts", signed=True)
         return result
 
-    def get_account(self, currency: str) -> JSON:
+    def get_account(self, currency: str) -> Account:
         """Get the account of one currency.
 
         API: ``GET /accounts/{currency}``, signed.
@@ -148,10 +157,10 @@ class AccountsMixin(EndpointMixin):
 
                 btc = client.get_account("BTC")
         """
-        result: JSON = self._get(f"accounts/{currency_code(currency)}", signed=True)
+        result: Account = self._get(f"accounts/{currency_code(currency)}", signed=True)
         return result
 
-    def get_reserved_balance_details(self, currency: str) -> list[JSON]:
+    def get_reserved_balance_details(self, currency: str) -> list[Reservation]:
         """List what holds the reserved balance of a currency (orders, withdrawals...).
 
         API: ``GET /accounts/{currency}/reserved_balance_details``, signed.
@@ -168,16 +177,17 @@ class AccountsMixin(EndpointMixin):
                 held = client.get_reserved_balance_details("USD")
         """
         path = f"accounts/{currency_code(currency)}/reserved_balance_details"
-        result: list[JSON] = self._get(path, signed=True)
+        result: list[Reservation] = self._get(path, signed=True)
         return result
 
     def get_transactions(
         self,
+        *,
         currency: str | None = None,
         transaction_type: str | Sequence[str] | None = None,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> Page:
         """Get a page of the user's transactions (fills, fees, funding, interest...).
 
         API: ``GET /transactions``, signed, paginated.
@@ -195,7 +205,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                page = client.get_transactions("USD", limit=100)
+                page = client.get_transactions(currency="USD", limit=100)
         """
         params = {
             "currency": optional_currency(currency),
@@ -203,14 +213,14 @@ class AccountsMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("transactions", params, signed=True)
+        result: Page = self._get("transactions", params, signed=True)
         return result
 
     def iter_transactions(
         self,
+        *,
         currency: str | None = None,
         transaction_type: str | Sequence[str] | None = None,
-        *,
         limit: int | None = None,
     ) -> Iterator[JSON]:
         """Iterate over all of the user's transactions matching the filters.
@@ -226,7 +236,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                for tx in client.iter_transactions("BTC"):
+                for tx in client.iter_transactions(currency="BTC"):
                     print(tx["transaction_type"], tx["gross_amount"])
         """
         return self._iterate(
@@ -238,6 +248,7 @@ class AccountsMixin(EndpointMixin):
 
     def get_balance_history(
         self,
+        *,
         currency: str | None = None,
         source_action: str | None = None,
         source_object_type: str | None = None,
@@ -246,7 +257,7 @@ class AccountsMixin(EndpointMixin):
         timestamp_gte: TimeLike | None = None,
         timestamp_lte: TimeLike | None = None,
         limit: int | None = None,
-    ) -> JSON:
+    ) -> BalanceChangePage:
         """Get balance changes, newest first.
 
         API: ``GET /balance_history``, signed. The API's page size here is 10 to
@@ -268,7 +279,7 @@ class AccountsMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                history = client.get_balance_history("USD", timestamp_gte="2021-09-01")
+                history = client.get_balance_history(currency="USD", timestamp_gte="2021-09-01")
         """
         size = page_limit(limit)
         if size is not None and size < 10:
@@ -283,5 +294,5 @@ class AccountsMixin(EndpointMixin):
             "timestamp_lte": optional_time(timestamp_lte, "timestamp_lte"),
             "limit": size,
         }
-        result: JSON = self._get("balance_history", params, signed=True)
+        result: BalanceChangePage = self._get("balance_history", params, signed=True)
         return result

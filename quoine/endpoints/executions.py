@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import (
     IdLike,
     TimeLike,
@@ -15,6 +16,7 @@ from .._utils import (
 )
 from ..constants import MAX_PAGE_LIMIT
 from ..pagination import iter_executions_since
+from ..types import Execution, ExecutionPage
 
 
 class ExecutionsMixin(EndpointMixin):
@@ -25,7 +27,7 @@ class ExecutionsMixin(EndpointMixin):
         product_id: IdLike,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> ExecutionPage:
         """Get a page of a product's executions, newest first.
 
         API: ``GET /executions``, public, paginated.
@@ -48,10 +50,12 @@ class ExecutionsMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("executions", params)
+        result: ExecutionPage = self._get("executions", params)
         return result
 
-    def iter_executions(self, product_id: IdLike, *, limit: int | None = None) -> Iterator[JSON]:
+    def iter_executions(
+        self, product_id: IdLike, *, limit: int | None = None
+    ) -> Iterator[Execution]:
         """Iterate over all of a product's executions, newest first, page by page.
 
         Args:
@@ -71,7 +75,7 @@ class ExecutionsMixin(EndpointMixin):
 
     def get_executions_since_time(
         self, product_id: IdLike, timestamp: TimeLike, limit: int | None = None
-    ) -> list[JSON]:
+    ) -> list[Execution]:
         """Get a product's executions at or after a time, oldest first.
 
         API: ``GET /executions?product_id&timestamp``, public, not paginated. The
@@ -96,12 +100,12 @@ class ExecutionsMixin(EndpointMixin):
             "timestamp": unix_seconds(timestamp),
             "limit": page_limit(limit),
         }
-        result: list[JSON] = self._get("executions", params)
+        result: list[Execution] = self._get("executions", params)
         return result
 
     def iter_executions_since_time(
         self, product_id: IdLike, timestamp: TimeLike, *, limit: int = MAX_PAGE_LIMIT
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over a product's executions from a time onwards, each exactly once.
 
         Walks forward by timestamp with the largest page the API allows, without
@@ -123,9 +127,10 @@ class ExecutionsMixin(EndpointMixin):
                 total = sum(1 for _ in client.iter_executions_since_time(1, start))
         """
         pid = positive_int(product_id, "product_id")
-        return iter_executions_since(
+        walk = iter_executions_since(
             self.get_executions_since_time, pid, unix_seconds(timestamp), limit=limit
         )
+        return cast(Iterator[Execution], walk)
 
     def get_my_executions(
         self,
@@ -134,7 +139,7 @@ class ExecutionsMixin(EndpointMixin):
         page: int | None = None,
         *,
         with_details: bool = False,
-    ) -> JSON:
+    ) -> ExecutionPage:
         """Get a page of the user's own executions of a product, newest first.
 
         API: ``GET /executions/me``, signed, paginated.
@@ -161,7 +166,7 @@ class ExecutionsMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("executions/me", params, signed=True)
+        result: ExecutionPage = self._get("executions/me", params, signed=True)
         return result
 
     def iter_my_executions(
@@ -170,7 +175,7 @@ class ExecutionsMixin(EndpointMixin):
         *,
         with_details: bool = False,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over all of the user's executions of a product, newest first.
 
         Args:

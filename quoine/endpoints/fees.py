@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import choice, optional_text, wire_value
+from ..types import FeeEstimate, FeeRule, FeeTier
 
 _FOR_ACTIONS = ("create_order", "withdraw")
 
@@ -13,7 +14,7 @@ _FOR_ACTIONS = ("create_order", "withdraw")
 class FeesMixin(EndpointMixin):
     """Trading and withdrawal fees."""
 
-    def get_fees(self, fee_type: str | None = None) -> Any:
+    def get_fees(self, *, fee_type: str | None = None) -> list[FeeRule]:
         """Get the public fee schedule.
 
         API: ``GET /fees``, public.
@@ -28,12 +29,13 @@ class FeesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                rules = client.get_fees("trade_fee")
+                rules = client.get_fees(fee_type="trade_fee")
         """
         params = {"fee_type": optional_text(fee_type, "fee_type")}
-        return self._get("fees", params)
+        result: list[FeeRule] = self._get("fees", params)
+        return result
 
-    def get_fee_tier(self) -> JSON:
+    def get_fee_tier(self) -> FeeTier:
         """Get the user's fee tier and the volumes it is based on.
 
         API: ``GET /user/fee_tier``, signed.
@@ -46,10 +48,10 @@ class FeesMixin(EndpointMixin):
 
                 tier = client.get_fee_tier()["fee_tier"]
         """
-        result: JSON = self._get("user/fee_tier", signed=True)
+        result: FeeTier = self._get("user/fee_tier", signed=True)
         return result
 
-    def get_user_fees(self, fee_type: str | None = None) -> Any:
+    def get_user_fees(self, *, fee_type: str | None = None) -> list[FeeRule]:
         """Get the fees that apply to the user.
 
         API: ``GET /user/fees``, signed.
@@ -64,12 +66,13 @@ class FeesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                fees = client.get_user_fees("trade_fee")
+                fees = client.get_user_fees(fee_type="trade_fee")
         """
         params = {"fee_type": optional_text(fee_type, "fee_type")}
-        return self._get("user/fees", params, signed=True)
+        result: list[FeeRule] = self._get("user/fees", params, signed=True)
+        return result
 
-    def estimate_fees(self, for_action: str, **for_params: Any) -> JSON:
+    def estimate_fees(self, for_action: str, **for_params: Any) -> FeeEstimate:
         """Estimate the fees of an order or a withdrawal before making it.
 
         API: ``POST /fees/estimate`` with ``{"for_action": ..., "for_params": {...}}``,
@@ -97,5 +100,5 @@ class FeesMixin(EndpointMixin):
             "for_action": choice(for_action, "for_action", _FOR_ACTIONS),
             "for_params": params,
         }
-        result: JSON = self._post("fees/estimate", body)
+        result: FeeEstimate = self._post("fees/estimate", body)
         return result

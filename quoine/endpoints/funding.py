@@ -24,6 +24,13 @@ from .._utils import (
     wire_value,
 )
 from ..constants import WithdrawalState
+from ..types import (
+    CryptoWithdrawal,
+    CryptoWithdrawalPage,
+    Page,
+    WithdrawalAddress,
+    WithdrawalAddressPage,
+)
 
 _STATES = (*tuple(s.value for s in WithdrawalState), "to_be_reviewed", "approved", "broadcasted")
 _MEMO_TYPES = ("text", "id", "hash")
@@ -34,13 +41,14 @@ class FundingMixin(EndpointMixin):
 
     def get_crypto_withdrawals(
         self,
+        *,
         currency: str | None = None,
         address: str | None = None,
         timestamp: TimeLike | None = None,
         state: str | None = None,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> CryptoWithdrawalPage:
         """Get a page of the user's crypto withdrawals.
 
         API: ``GET /crypto_withdrawals``, signed, paginated.
@@ -59,7 +67,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                pending = client.get_crypto_withdrawals("BTC", state="pending")["models"]
+                pending = client.get_crypto_withdrawals(currency="BTC", state="pending")["models"]
         """
         params = {
             "currency": optional_currency(currency),
@@ -69,18 +77,18 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("crypto_withdrawals", params, signed=True)
+        result: CryptoWithdrawalPage = self._get("crypto_withdrawals", params, signed=True)
         return result
 
     def iter_crypto_withdrawals(
         self,
+        *,
         currency: str | None = None,
         address: str | None = None,
         timestamp: TimeLike | None = None,
         state: str | None = None,
-        *,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[CryptoWithdrawal]:
         """Iterate over all of the user's crypto withdrawals matching the filters.
 
         Args:
@@ -96,7 +104,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                for withdrawal in client.iter_crypto_withdrawals("ETH"):
+                for withdrawal in client.iter_crypto_withdrawals(currency="ETH"):
                     print(withdrawal["state"])
         """
         return self._iterate(
@@ -119,7 +127,7 @@ class FundingMixin(EndpointMixin):
         memo_type: str | None = None,
         memo_value: str | None = None,
         auth_code: str | None = None,
-    ) -> JSON:
+    ) -> CryptoWithdrawal:
         """Withdraw crypto to a whitelisted address.
 
         API: ``POST /crypto_withdrawals`` with
@@ -158,10 +166,10 @@ class FundingMixin(EndpointMixin):
                 "crypto_withdrawal": drop_none(withdrawal),
             }
         )
-        result: JSON = self._post("crypto_withdrawals", body)
+        result: CryptoWithdrawal = self._post("crypto_withdrawals", body)
         return result
 
-    def cancel_crypto_withdrawal(self, withdrawal_id: IdLike) -> JSON:
+    def cancel_crypto_withdrawal(self, withdrawal_id: IdLike) -> CryptoWithdrawal:
         """Cancel a pending crypto withdrawal.
 
         API: ``PUT /crypto_withdrawal/{id}/cancel`` (singular, as the API spells it),
@@ -179,12 +187,12 @@ class FundingMixin(EndpointMixin):
                 client.cancel_crypto_withdrawal(crypto_withdrawal_id)
         """
         path = f"crypto_withdrawal/{positive_int(withdrawal_id, 'withdrawal_id')}/cancel"
-        result: JSON = self._put(path)
+        result: CryptoWithdrawal = self._put(path)
         return result
 
     def get_crypto_withdrawal_addresses(
-        self, currency: str, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+        self, currency: str, *, limit: int | None = None, page: int | None = None
+    ) -> WithdrawalAddressPage:
         """Get a page of the whitelisted withdrawal addresses of a currency.
 
         API: ``GET /crypto_withdrawal_addresses``, signed, paginated.
@@ -207,12 +215,14 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("crypto_withdrawal_addresses", params, signed=True)
+        result: WithdrawalAddressPage = self._get(
+            "crypto_withdrawal_addresses", params, signed=True
+        )
         return result
 
     def iter_crypto_withdrawal_addresses(
         self, currency: str, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[WithdrawalAddress]:
         """Iterate over all whitelisted withdrawal addresses of a currency.
 
         Args:
@@ -251,11 +261,12 @@ class FundingMixin(EndpointMixin):
 
     def get_withdrawals(
         self,
+        *,
         currency: str | None = None,
         state: str | None = None,
         limit: int | None = None,
         page: int | None = None,
-    ) -> JSON:
+    ) -> Page:
         """Get a page of the user's fiat withdrawals.
 
         API: ``GET /withdrawals``, signed, paginated.
@@ -272,7 +283,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                withdrawals = client.get_withdrawals("JPY")["models"]
+                withdrawals = client.get_withdrawals(currency="JPY")["models"]
         """
         params = {
             "currency": optional_currency(currency),
@@ -280,15 +291,11 @@ class FundingMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("withdrawals", params, signed=True)
+        result: Page = self._get("withdrawals", params, signed=True)
         return result
 
     def iter_withdrawals(
-        self,
-        currency: str | None = None,
-        state: str | None = None,
-        *,
-        limit: int | None = None,
+        self, *, currency: str | None = None, state: str | None = None, limit: int | None = None
     ) -> Iterator[JSON]:
         """Iterate over all of the user's fiat withdrawals matching the filters.
 
@@ -303,7 +310,7 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                total = sum(Decimal(w["amount"]) for w in client.iter_withdrawals("USD"))
+                total = sum(Decimal(w["amount"]) for w in client.iter_withdrawals(currency="USD"))
         """
         return self._iterate(self.get_withdrawals, limit, currency=currency, state=state)
 
@@ -369,7 +376,7 @@ class FundingMixin(EndpointMixin):
         result: JSON = self._put(path)
         return result
 
-    def get_bank_accounts(self) -> Any:
+    def get_bank_accounts(self) -> Page:
         """List the user's registered bank accounts.
 
         API: ``GET /bank_accounts``, signed.
@@ -382,7 +389,8 @@ class FundingMixin(EndpointMixin):
 
                 accounts = client.get_bank_accounts()
         """
-        return self._get("bank_accounts", signed=True)
+        result: Page = self._get("bank_accounts", signed=True)
+        return result
 
     def create_bank_account(
         self,
@@ -398,9 +406,8 @@ class FundingMixin(EndpointMixin):
     ) -> JSON:
         """Register a bank account for fiat withdrawals.
 
-        API: ``POST /bank_accounts`` with ``{"bank_account": {...}}``, signed. The
-        field names are those of Quoine's official vendor example; the wrapping
-        follows the API's convention for created objects.
+        API: ``POST /bank_accounts`` with a flat body ``{"acc_name", "bank", ...}``,
+        signed, as Quoine's official vendor example sends it.
 
         Args:
             acc_name: Account holder name.
@@ -430,10 +437,10 @@ class FundingMixin(EndpointMixin):
             "swift": optional_text(swift, "swift"),
             "bank_statement": optional_text(bank_statement, "bank_statement"),
         }
-        result: JSON = self._post("bank_accounts", {"bank_account": drop_none(bank_account)})
+        result: JSON = self._post("bank_accounts", drop_none(bank_account))
         return result
 
-    def get_fund_infos(self, currency: str | None = None) -> Any:
+    def get_fund_infos(self, *, currency: str | None = None) -> Page:
         """List the user's fiat deposit (funding) requests.
 
         API: ``GET /fund_infos``, signed.
@@ -447,10 +454,11 @@ class FundingMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                deposits = client.get_fund_infos("JPY")
+                deposits = client.get_fund_infos(currency="JPY")
         """
         params = {"currency": optional_currency(currency)}
-        return self._get("fund_infos", params, signed=True)
+        result: Page = self._get("fund_infos", params, signed=True)
+        return result
 
     def create_fund_info(self, currency: str, amount: Amount, **fields: Any) -> JSON:
         """Announce a fiat deposit.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import (
     Amount,
     IdLike,
@@ -15,12 +15,13 @@ from .._utils import (
     page_number,
     positive_int,
 )
+from ..types import InterestRateLadder, Loan, LoanBid, LoanBidPage, LoanPage
 
 
 class LoansMixin(EndpointMixin):
     """Lend funds to margin traders and manage the loans."""
 
-    def get_interest_rate_ladder(self, currency: str) -> JSON:
+    def get_interest_rate_ladder(self, currency: str) -> InterestRateLadder:
         """Get the lending order book (interest rate ladder) of a currency.
 
         API: ``GET /ir_ladders/{currency}``, public.
@@ -36,10 +37,10 @@ class LoansMixin(EndpointMixin):
 
                 ladder = client.get_interest_rate_ladder("USD")
         """
-        result: JSON = self._get(f"ir_ladders/{currency_code(currency)}")
+        result: InterestRateLadder = self._get(f"ir_ladders/{currency_code(currency)}")
         return result
 
-    def create_loan_bid(self, rate: Amount, quantity: Amount, currency: str) -> JSON:
+    def create_loan_bid(self, rate: Amount, quantity: Amount, currency: str) -> LoanBid:
         """Offer funds for lending.
 
         API: ``POST /loan_bids`` with ``{"loan_bid": {"rate", "quantity", "currency"}}``,
@@ -63,12 +64,12 @@ class LoansMixin(EndpointMixin):
             "quantity": decimal_string(quantity, "quantity"),
             "currency": currency_code(currency),
         }
-        result: JSON = self._post("loan_bids", {"loan_bid": loan_bid})
+        result: LoanBid = self._post("loan_bids", {"loan_bid": loan_bid})
         return result
 
     def get_loan_bid(
         self, currency: str, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+    ) -> LoanBidPage:
         """Get a page of the user's loan bids in a currency.
 
         API: ``GET /loan_bids``, signed, paginated.
@@ -91,10 +92,10 @@ class LoansMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("loan_bids", params, signed=True)
+        result: LoanBidPage = self._get("loan_bids", params, signed=True)
         return result
 
-    def iter_loan_bids(self, currency: str, *, limit: int | None = None) -> Iterator[JSON]:
+    def iter_loan_bids(self, currency: str, *, limit: int | None = None) -> Iterator[LoanBid]:
         """Iterate over all of the user's loan bids in a currency.
 
         Args:
@@ -111,7 +112,7 @@ class LoansMixin(EndpointMixin):
         """
         return self._iterate(self.get_loan_bid, limit, currency=currency)
 
-    def close_loan_bid(self, loan_bid_id: IdLike) -> JSON:
+    def close_loan_bid(self, loan_bid_id: IdLike) -> LoanBid:
         """Withdraw a loan bid.
 
         API: ``PUT /loan_bids/{id}/close``, signed.
@@ -127,10 +128,12 @@ class LoansMixin(EndpointMixin):
 
                 client.close_loan_bid(loan_bid_id)
         """
-        result: JSON = self._put(f"loan_bids/{positive_int(loan_bid_id, 'loan_bid_id')}/close")
+        result: LoanBid = self._put(f"loan_bids/{positive_int(loan_bid_id, 'loan_bid_id')}/close")
         return result
 
-    def get_loans(self, currency: str, limit: int | None = None, page: int | None = None) -> JSON:
+    def get_loans(
+        self, currency: str, limit: int | None = None, page: int | None = None
+    ) -> LoanPage:
         """Get a page of the user's loans in a currency.
 
         API: ``GET /loans``, signed, paginated.
@@ -153,10 +156,10 @@ class LoansMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("loans", params, signed=True)
+        result: LoanPage = self._get("loans", params, signed=True)
         return result
 
-    def iter_loans(self, currency: str, *, limit: int | None = None) -> Iterator[JSON]:
+    def iter_loans(self, currency: str, *, limit: int | None = None) -> Iterator[Loan]:
         """Iterate over all of the user's loans in a currency.
 
         Args:
@@ -173,11 +176,13 @@ class LoansMixin(EndpointMixin):
         """
         return self._iterate(self.get_loans, limit, currency=currency)
 
-    def update_loan(self, loan_id: IdLike, fund_reloaned: bool | None = None) -> JSON:
+    def update_loan(self, loan_id: IdLike, fund_reloaned: bool | None = None) -> Loan:
         """Choose whether a loan's funds are lent again when it is repaid.
 
-        API: ``PUT /loans/{id}`` with flat body ``{"fund_reloaned": bool}``, signed
-        (flat as in python-quoine 0.1.x and the Liquid docs).
+        API: ``PUT /loans/{id}`` with ``{"fund_reloaned": bool}``, signed. Flat,
+        as python-quoine 0.1.x sent it and the Liquid-era documentation lists
+        the field; the 2016 documentation's example nests it under ``loan``,
+        which the exchange also accepted.
 
         Args:
             loan_id: The loan id.
@@ -192,5 +197,5 @@ class LoansMixin(EndpointMixin):
                 client.update_loan(loan_id, fund_reloaned=False)
         """
         body = {"fund_reloaned": boolean(fund_reloaned, "fund_reloaned")}
-        result: JSON = self._put(f"loans/{positive_int(loan_id, 'loan_id')}", body)
+        result: Loan = self._put(f"loans/{positive_int(loan_id, 'loan_id')}", body)
         return result

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from .._base import JSON, EndpointMixin
@@ -37,12 +39,14 @@ from ..exceptions import (
     QuoineValidationError,
     outcome_unknown,
 )
+from ..types import CancelledOrders, Execution, ExecutionPage, Order, OrderPage, Trade
 
 _ORDER_TYPES = tuple(t.value for t in OrderType)
 _SIDES = tuple(s.value for s in Side)
 _STATUSES = tuple(s.value for s in OrderStatus)
 _TRADING_TYPES = tuple(t.value for t in TradingType)
-_DIRECTIONS = tuple(d.value for d in MarginOrderDirection)
+# "net_out" is how the 2016 documentation spells "netout" (the Liquid-era spelling).
+_DIRECTIONS = (*(d.value for d in MarginOrderDirection), "net_out")
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
 _TRAILING_STOP_TYPES = tuple(t.value for t in TrailingStopType)
 # Types whose ``price`` is required (the limit or the stop price).
@@ -96,6 +100,30 @@ def _edit_body(quantity: Amount | None, price: Amount | None) -> JSON:
     return {"order": drop_none(order)}
 
 
+def _ambiguous(
+    message: str, client_order_id: str | None, failure: QuoineError
+) -> QuoineAmbiguousOrderError:
+    error = QuoineAmbiguousOrderError(message, client_order_id=client_order_id)
+    error.attempts = max(failure.attempts, 1)  # at least the one whose answer was lost
+    return error
+
+
+def _cancel_unsettled(exc: QuoineError) -> bool:
+    """Whether a cancel's failure leaves its outcome to be looked up.
+
+    A "not found" answer to a cancel sent more than once may mean an earlier
+    attempt cancelled the order; a lost or unreadable answer says nothing.
+    """
+    return outcome_unknown(exc) or (isinstance(exc, QuoineNotFoundError) and exc.attempts > 1)
+
+
+def _same_amount(sent: Any, wanted: str) -> bool:
+    try:
+        return Decimal(str(sent)) == Decimal(wanted)
+    except (ArithmeticError, ValueError):
+        return False
+
+
 class OrdersMixin(EndpointMixin):
     """Create, list, edit and cancel orders."""
 
@@ -117,7 +145,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         margin_type: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place an order.
 
         API: ``POST /orders`` with body ``{"order": {...}}``, signed. Every
@@ -148,7 +176,8 @@ class OrdersMixin(EndpointMixin):
             stop_loss: Stop-loss price (margin orders).
             leverage_level: Leverage for margin orders, e.g. 2, 4, 5, 10, 25.
             funding_currency: Currency funding a margin order.
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             margin_type: ``cross`` or ``isolated``.
 
         Returns:
@@ -208,14 +237,14 @@ class OrdersMixin(EndpointMixin):
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
         try:
-            result: JSON = self._post("orders", {"order": drop_none(order)})
+            result: Order = self._post("orders", {"order": drop_none(order)})
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
             return self._find_placed_order(order["client_order_id"], exc)
         return result
 
-    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> JSON:
+    def _find_placed_order(self, client_order_id: str | None, failure: QuoineError) -> Order:
         """Resolve an order request that may or may not have been carried out.
 
         Never sends the order again. Looks it up by ``client_order_id`` a few
@@ -226,27 +255,83 @@ class OrdersMixin(EndpointMixin):
                 was not found, or the lookup failed too.
         """
         if client_order_id is None:
-            raise QuoineAmbiguousOrderError(
+            raise _ambiguous(
                 f"the order may or may not have been placed ({failure}); it had no "
                 "client_order_id to look it up by",
-                client_order_id=None,
+                None,
+                failure,
             ) from failure
         outcome = "not found"
         for lookup in range(_LOOKUPS):
             if lookup:
                 self._backoff(lookup - 1)
             try:
-                found: JSON = self.get_order_by_client_order_id(client_order_id)
+                found = self.get_order_by_client_order_id(client_order_id)
             except QuoineNotFoundError:
                 continue
             except QuoineError as lookup_error:
                 outcome = f"the lookup failed too ({type(lookup_error).__name__})"
                 break
             return found
-        raise QuoineAmbiguousOrderError(
+        raise _ambiguous(
             f"the order may or may not have been placed ({failure}); looked up by "
             f"client_order_id {client_order_id!r}: {outcome}",
-            client_order_id=client_order_id,
+            client_order_id,
+            failure,
+        ) from failure
+
+    def _settle_cancel(
+        self, lookup: Callable[[], Order], failure: QuoineError, client_order_id: str | None
+    ) -> Order:
+        """Find out what a cancel did when its answer cannot be trusted.
+
+        Called when a re-sent cancel was answered "not found" (an earlier attempt
+        may have cancelled the order) or when no usable answer came back at all.
+        Returns the order when it is cancelled; raises ``failure`` when the
+        order is there and not cancelled (it filled, or the cancel did not
+        happen), or does not exist.
+
+        Raises:
+            QuoineAmbiguousOrderError: The order could not be read.
+        """
+        try:
+            order = lookup()
+        except QuoineNotFoundError:
+            order = None
+        except QuoineError as lookup_error:
+            raise _ambiguous(
+                f"the cancel may or may not have been carried out ({failure}); the order "
+                f"could not be read ({type(lookup_error).__name__})",
+                client_order_id,
+                failure,
+            ) from failure
+        if isinstance(order, dict) and order.get("status") == "cancelled":
+            return order
+        raise failure
+
+    def _settle_edit(
+        self, lookup: Callable[[], Order], edit: JSON, failure: QuoineError, cid: str | None
+    ) -> Order:
+        """Find out what an edit whose answer was lost did; it is never sent again.
+
+        Returns the order when it shows the new quantity and price.
+
+        Raises:
+            QuoineAmbiguousOrderError: The order does not show them (yet), or
+                could not be read.
+        """
+        try:
+            order = lookup()
+        except QuoineError as lookup_error:
+            outcome = f"the order could not be read ({type(lookup_error).__name__})"
+        else:
+            if all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
+                return order
+            outcome = "the order does not show the new values"
+        raise _ambiguous(
+            f"the edit may or may not have been carried out ({failure}); {outcome}",
+            cid,
+            failure,
         ) from failure
 
     def create_limit_buy(
@@ -256,7 +341,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit buy order.
 
         Same as ``create_order("limit", product_id, "buy", quantity, price)``.
@@ -286,7 +371,7 @@ class OrdersMixin(EndpointMixin):
         price: Amount,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a limit sell order.
 
         Same as ``create_order("limit", product_id, "sell", quantity, price)``.
@@ -321,7 +406,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market buy order, with a slippage limit when ``price_range`` is given.
 
         Sends ``market``, or ``market_with_range`` when ``price_range`` is not None.
@@ -357,7 +442,7 @@ class OrdersMixin(EndpointMixin):
         price_range: Amount | None = None,
         *,
         client_order_id: str | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Place a market sell order, with a slippage limit when ``price_range`` is given.
 
         Args:
@@ -396,7 +481,7 @@ class OrdersMixin(EndpointMixin):
         funding_currency: str | None = None,
         order_direction: str | None = None,
         **options: Any,
-    ) -> JSON:
+    ) -> Order:
         """Place a leveraged (margin) order.
 
         API: ``POST /orders`` with ``leverage_level``, signed. The positional order
@@ -414,7 +499,8 @@ class OrdersMixin(EndpointMixin):
             leverage_level: 2, 4, 5, 10, 25... (default 2).
             price_range: Slippage for ``market_with_range``.
             funding_currency: Currency funding the position (default: quoted currency).
-            order_direction: ``one_direction``, ``two_direction`` or ``netout``.
+            order_direction: ``one_direction``, ``two_direction`` or ``netout``
+                (``net_out``, the 2016 documentation's spelling, is sent as given).
             **options: Any keyword-only option of :meth:`create_order`
                 (``client_order_id``, ``take_profit``, ``stop_loss``, ``margin_type``...).
 
@@ -447,7 +533,7 @@ class OrdersMixin(EndpointMixin):
             **options,
         )
 
-    def get_order(self, order_id: IdLike) -> JSON:
+    def get_order(self, order_id: IdLike) -> Order:
         """Get an order, with its executions.
 
         API: ``GET /orders/{id}``, signed.
@@ -467,10 +553,10 @@ class OrdersMixin(EndpointMixin):
                 order = client.get_order(order_id)
                 print(order["status"], order["filled_quantity"])
         """
-        result: JSON = self._get(_order_path(order_id), signed=True)
+        result: Order = self._get(_order_path(order_id), signed=True)
         return result
 
-    def get_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def get_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Get an order by the ``client_order_id`` you gave it.
 
         API: ``GET /orders/client:{client_order_id}``, signed.
@@ -486,7 +572,7 @@ class OrdersMixin(EndpointMixin):
 
                 order = client.get_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._get(_client_path(client_order_id), signed=True)
+        result: Order = self._get(_client_path(client_order_id), signed=True)
         return result
 
     def get_orders(
@@ -499,7 +585,7 @@ class OrdersMixin(EndpointMixin):
         page: int | None = None,
         *,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> OrderPage:
         """Get a page of the user's orders, newest first.
 
         API: ``GET /orders``, signed, paginated.
@@ -530,19 +616,19 @@ class OrdersMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("orders", params, signed=True)
+        result: OrderPage = self._get("orders", params, signed=True)
         return result
 
     def iter_orders(
         self,
+        *,
         funding_currency: str | None = None,
         product_id: IdLike | None = None,
         status: str | None = None,
         with_details: bool = False,
-        *,
         trading_type: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Order]:
         """Iterate over all of the user's orders matching the filters, page by page.
 
         Args:
@@ -571,7 +657,7 @@ class OrdersMixin(EndpointMixin):
             trading_type=trading_type,
         )
 
-    def cancel_order(self, order_id: IdLike) -> JSON:
+    def cancel_order(self, order_id: IdLike) -> Order:
         """Cancel a live order.
 
         API: ``PUT /orders/{id}/cancel``, signed, no body.
@@ -583,22 +669,30 @@ class OrdersMixin(EndpointMixin):
             The order, with status ``cancelled``.
 
         A cancel is safe to repeat, so it is retried like a GET (timeouts, resets,
-        502/503/504). If an earlier attempt went through, the retry is answered
-        :class:`~quoine.exceptions.QuoineOrderNotFound`.
+        502/503/504). When a re-sent cancel is answered "not found", or no usable
+        answer comes back, the client looks the order up and returns it if it is
+        cancelled (an earlier attempt did it); see :doc:`/reliability`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (maybe already filled or
-                cancelled, possibly by an attempt whose answer was lost).
+            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineAmbiguousOrderError: The cancel may or may not have been carried
+                out and the order could not be read.
 
         Example:
             .. code-block:: python
 
                 client.cancel_order(order_id)
         """
-        result: JSON = self._put(f"{_order_path(order_id)}/cancel", idempotent=True)
+        path = _order_path(order_id)
+        try:
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
+        except QuoineError as exc:
+            if not _cancel_unsettled(exc):
+                raise
+            return self._settle_cancel(lambda: self.get_order(order_id), exc, None)
         return result
 
-    def cancel_order_by_client_order_id(self, client_order_id: str) -> JSON:
+    def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Cancel a live order by its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}/cancel``, signed.
@@ -609,20 +703,35 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The cancelled order.
 
+        Retried and settled like :meth:`cancel_order`.
+
+        Raises:
+            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineAmbiguousOrderError: The cancel may or may not have been carried
+                out and the order could not be read.
+
         Example:
             .. code-block:: python
 
                 client.cancel_order_by_client_order_id(client_order_id)
         """
-        result: JSON = self._put(f"{_client_path(client_order_id)}/cancel", idempotent=True)
+        path = _client_path(client_order_id)
+        try:
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
+        except QuoineError as exc:
+            if not _cancel_unsettled(exc):
+                raise
+            lookup = partial(self.get_order_by_client_order_id, client_order_id)
+            return self._settle_cancel(lookup, exc, client_order_id)
         return result
 
     def cancel_all_orders(
         self,
+        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> CancelledOrders:
         """Cancel every live order, or those matching the filters.
 
         API: ``PUT /orders/cancel_all``, signed, flat body with the given filters
@@ -647,7 +756,7 @@ class OrdersMixin(EndpointMixin):
             "side": optional_choice(side, "side", _SIDES),
             "trading_type": optional_choice(trading_type, "trading_type", _TRADING_TYPES),
         }
-        result: JSON = self._put("orders/cancel_all", drop_none(body))
+        result: CancelledOrders = self._put("orders/cancel_all", drop_none(body))
         return result
 
     def update_live_order(
@@ -655,7 +764,7 @@ class OrdersMixin(EndpointMixin):
         order_id: IdLike,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order.
 
         API: ``PUT /orders/{id}`` with ``{"order": {"quantity", "price"}}``, signed.
@@ -668,15 +777,27 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The updated order.
 
+        An edit is never sent again once it may have reached the exchange; when
+        its answer is lost the client looks the order up and returns it if it
+        shows the new values.
+
         Raises:
             QuoineValidationError: Neither quantity nor price given.
+            QuoineAmbiguousOrderError: The answer was lost and the order does not
+                show the new values (or could not be read).
 
         Example:
             .. code-block:: python
 
                 client.update_live_order(order_id, price="510")
         """
-        result: JSON = self._put(_order_path(order_id), _edit_body(quantity, price))
+        edit = _edit_body(quantity, price)
+        try:
+            result: Order = self._put(_order_path(order_id), edit)
+        except QuoineError as exc:
+            if not outcome_unknown(exc):
+                raise
+            return self._settle_edit(lambda: self.get_order(order_id), edit, exc, None)
         return result
 
     def update_live_order_by_client_order_id(
@@ -684,7 +805,7 @@ class OrdersMixin(EndpointMixin):
         client_order_id: str,
         quantity: Amount | None = None,
         price: Amount | None = None,
-    ) -> JSON:
+    ) -> Order:
         """Change the quantity and/or price of a live order given its ``client_order_id``.
 
         API: ``PUT /orders/client:{client_order_id}``, signed.
@@ -697,15 +818,28 @@ class OrdersMixin(EndpointMixin):
         Returns:
             The updated order.
 
+        Settled like :meth:`update_live_order` when its answer is lost.
+
+        Raises:
+            QuoineAmbiguousOrderError: The answer was lost and the order does not
+                show the new values (or could not be read).
+
         Example:
             .. code-block:: python
 
                 client.update_live_order_by_client_order_id(client_order_id, quantity="0.02")
         """
-        result: JSON = self._put(_client_path(client_order_id), _edit_body(quantity, price))
+        path, edit = _client_path(client_order_id), _edit_body(quantity, price)
+        try:
+            result: Order = self._put(path, edit)
+        except QuoineError as exc:
+            if not outcome_unknown(exc):
+                raise
+            lookup = partial(self.get_order_by_client_order_id, client_order_id)
+            return self._settle_edit(lookup, edit, exc, client_order_id)
         return result
 
-    def get_order_trades(self, order_id: IdLike) -> list[JSON]:
+    def get_order_trades(self, order_id: IdLike) -> list[Trade]:
         """Get the margin positions (trades) an order opened or closed.
 
         API: ``GET /orders/{id}/trades``, signed.
@@ -721,12 +855,12 @@ class OrdersMixin(EndpointMixin):
 
                 trades = client.get_order_trades(order_id)
         """
-        result: list[JSON] = self._get(f"{_order_path(order_id)}/trades", signed=True)
+        result: list[Trade] = self._get(f"{_order_path(order_id)}/trades", signed=True)
         return result
 
     def get_order_executions(
-        self, order_id: IdLike, limit: int | None = None, page: int | None = None
-    ) -> JSON:
+        self, order_id: IdLike, *, limit: int | None = None, page: int | None = None
+    ) -> ExecutionPage:
         """Get a page of an order's executions.
 
         API: ``GET /orders/{id}/executions``, signed, paginated.
@@ -745,12 +879,14 @@ class OrdersMixin(EndpointMixin):
                 fills = client.get_order_executions(order_id)["models"]
         """
         params = {"limit": page_limit(limit), "page": page_number(page)}
-        result: JSON = self._get(f"{_order_path(order_id)}/executions", params, signed=True)
+        result: ExecutionPage = self._get(
+            f"{_order_path(order_id)}/executions", params, signed=True
+        )
         return result
 
     def iter_order_executions(
         self, order_id: IdLike, *, limit: int | None = None
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Execution]:
         """Iterate over all executions of an order.
 
         Args:

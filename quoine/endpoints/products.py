@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._base import JSON, EndpointMixin
 from .._utils import IdLike, TimeLike, optional_time, page_limit, positive_int
+from ..types import Currency, OrderBook, Page, Product
 
 
 class ProductsMixin(EndpointMixin):
     """Public market data: products, order books, currencies and candles."""
 
-    def get_products(self, *, perpetual: bool = False) -> list[JSON]:
+    def get_products(self, *, perpetual: bool = False) -> list[Product]:
         """List the products (currency pairs) traded on the exchange.
 
         API: ``GET /products``, public.
@@ -30,10 +29,10 @@ class ProductsMixin(EndpointMixin):
                 btcusd = next(p for p in products if p["currency_pair_code"] == "BTCUSD")
         """
         params = {"perpetual": 1} if perpetual else None
-        result: list[JSON] = self._get("products", params)
+        result: list[Product] = self._get("products", params)
         return result
 
-    def get_perpetual_products(self) -> list[JSON]:
+    def get_perpetual_products(self) -> list[Product]:
         """List the perpetual products.
 
         API: ``GET /products?perpetual=1``, public.
@@ -49,7 +48,7 @@ class ProductsMixin(EndpointMixin):
         """
         return self.get_products(perpetual=True)
 
-    def get_product(self, product_id: IdLike) -> JSON:
+    def get_product(self, product_id: IdLike) -> Product:
         """Get one product.
 
         API: ``GET /products/{id}``, public.
@@ -66,10 +65,10 @@ class ProductsMixin(EndpointMixin):
                 product = client.get_product(1)
                 print(product["last_traded_price"])
         """
-        result: JSON = self._get(f"products/{positive_int(product_id, 'product_id')}")
+        result: Product = self._get(f"products/{positive_int(product_id, 'product_id')}")
         return result
 
-    def get_order_book(self, product_id: IdLike, full: bool = False) -> JSON:
+    def get_order_book(self, product_id: IdLike, full: bool = False) -> OrderBook:
         """Get the order book (price levels) of a product.
 
         API: ``GET /products/{id}/price_levels``, public. Sends ``full=1`` or
@@ -90,10 +89,10 @@ class ProductsMixin(EndpointMixin):
                 best_bid, best_ask = book["buy_price_levels"][0], book["sell_price_levels"][0]
         """
         pid = positive_int(product_id, "product_id")
-        result: JSON = self._get(f"products/{pid}/price_levels", {"full": 1 if full else 0})
+        result: OrderBook = self._get(f"products/{pid}/price_levels", {"full": 1 if full else 0})
         return result
 
-    def get_currencies(self) -> list[JSON]:
+    def get_currencies(self) -> list[Currency]:
         """List the currencies, with precisions, minimum order sizes and withdrawal fees.
 
         API: ``GET /currencies``, public.
@@ -107,10 +106,10 @@ class ProductsMixin(EndpointMixin):
                 btc = next(c for c in client.get_currencies() if c["currency"] == "BTC")
                 print(btc["minimum_order_quantity"])
         """
-        result: list[JSON] = self._get("currencies")
+        result: list[Currency] = self._get("currencies")
         return result
 
-    def get_ohlc(self, product_id: IdLike, resolution: int = 60) -> Any:
+    def get_ohlc(self, product_id: IdLike, *, resolution: int = 60) -> JSON:
         """Get candles (OHLC) of a product.
 
         API: ``GET /products/{id}/ohlc``, public.
@@ -129,15 +128,17 @@ class ProductsMixin(EndpointMixin):
         """
         pid = positive_int(product_id, "product_id")
         params = {"resolution": positive_int(resolution, "resolution")}
-        return self._get(f"products/{pid}/ohlc", params)
+        result: JSON = self._get(f"products/{pid}/ohlc", params)
+        return result
 
     def get_funding_rate_history(
         self,
         product_id: IdLike,
+        *,
         timestamp_gte: TimeLike | None = None,
         timestamp_lte: TimeLike | None = None,
         limit: int | None = None,
-    ) -> Any:
+    ) -> Page:
         """Get the funding rate history of a perpetual product.
 
         API: ``GET /products/{id}/funding_rate_history``, public.
@@ -162,4 +163,5 @@ class ProductsMixin(EndpointMixin):
             "timestamp_lte": optional_time(timestamp_lte, "timestamp_lte"),
             "limit": page_limit(limit),
         }
-        return self._get(f"products/{pid}/funding_rate_history", params)
+        result: Page = self._get(f"products/{pid}/funding_rate_history", params)
+        return result

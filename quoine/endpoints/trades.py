@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import (
     Amount,
     IdLike,
@@ -22,6 +22,7 @@ from .._utils import (
 )
 from ..constants import TradeSide, TradeStatus, TradingType
 from ..exceptions import QuoineValidationError
+from ..types import Loan, Trade, TradePage
 
 _TRADE_SIDES = tuple(s.value for s in TradeSide)
 _TRADE_STATUSES = tuple(s.value for s in TradeStatus)
@@ -45,7 +46,7 @@ class TradesMixin(EndpointMixin):
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
-    ) -> JSON:
+    ) -> TradePage:
         """Get a page of the user's margin positions.
 
         API: ``GET /trades``, signed, paginated.
@@ -76,19 +77,19 @@ class TradesMixin(EndpointMixin):
             "limit": page_limit(limit),
             "page": page_number(page),
         }
-        result: JSON = self._get("trades", params, signed=True)
+        result: TradePage = self._get("trades", params, signed=True)
         return result
 
     def iter_trades(
         self,
+        *,
         funding_currency: str | None = None,
         status: str | None = None,
-        *,
         product_id: IdLike | None = None,
         side: str | None = None,
         trading_type: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[JSON]:
+    ) -> Iterator[Trade]:
         """Iterate over all of the user's margin positions matching the filters.
 
         Args:
@@ -117,7 +118,7 @@ class TradesMixin(EndpointMixin):
             trading_type=trading_type,
         )
 
-    def close_trade(self, trade_id: IdLike, closed_quantity: Amount | None = None) -> JSON:
+    def close_trade(self, trade_id: IdLike, closed_quantity: Amount | None = None) -> Trade:
         """Close a position, wholly or in part.
 
         API: ``PUT /trades/{id}/close`` with flat body ``{"closed_quantity": ...}``
@@ -138,10 +139,10 @@ class TradesMixin(EndpointMixin):
         body = {}
         if closed_quantity is not None:
             body["closed_quantity"] = decimal_string(closed_quantity, "closed_quantity")
-        result: JSON = self._put(f"{_trade_path(trade_id)}/close", body)
+        result: Trade = self._put(f"{_trade_path(trade_id)}/close", body)
         return result
 
-    def close_all_trades(self, side: str | None = None) -> list[JSON]:
+    def close_all_trades(self, side: str | None = None) -> list[Trade]:
         """Close every open position, or those of one side.
 
         API: ``PUT /trades/close_all`` with flat body ``{"side": ...}`` (``{}`` for
@@ -159,7 +160,7 @@ class TradesMixin(EndpointMixin):
                 closed = client.close_all_trades(side="short")
         """
         body = drop_none({"side": optional_choice(side, "side", _TRADE_SIDES)})
-        result: list[JSON] = self._put("trades/close_all", body)
+        result: list[Trade] = self._put("trades/close_all", body)
         return result
 
     def update_trade(
@@ -167,7 +168,7 @@ class TradesMixin(EndpointMixin):
         trade_id: IdLike,
         stop_loss: Amount | None,
         take_profit: Amount | None,
-    ) -> JSON:
+    ) -> Trade:
         """Set the stop loss and/or take profit of a position.
 
         API: ``PUT /trades/{id}`` with ``{"trade": {"stop_loss", "take_profit"}}``,
@@ -192,10 +193,10 @@ class TradesMixin(EndpointMixin):
             "stop_loss": optional_decimal(stop_loss, "stop_loss", allow_zero=True),
             "take_profit": optional_decimal(take_profit, "take_profit", allow_zero=True),
         }
-        result: JSON = self._put(_trade_path(trade_id), {"trade": drop_none(trade)})
+        result: Trade = self._put(_trade_path(trade_id), {"trade": drop_none(trade)})
         return result
 
-    def get_trade_loans(self, trade_id: IdLike) -> list[JSON]:
+    def get_trade_loans(self, trade_id: IdLike) -> list[Loan]:
         """List the loans funding a position.
 
         API: ``GET /trades/{id}/loans``, signed.
@@ -211,10 +212,10 @@ class TradesMixin(EndpointMixin):
 
                 loans = client.get_trade_loans(trade_id)
         """
-        result: list[JSON] = self._get(f"{_trade_path(trade_id)}/loans", signed=True)
+        result: list[Loan] = self._get(f"{_trade_path(trade_id)}/loans", signed=True)
         return result
 
-    def adjust_trade_margin(self, trade_id: IdLike, delta: Amount) -> JSON:
+    def adjust_trade_margin(self, trade_id: IdLike, delta: Amount) -> Trade:
         """Add margin to an isolated position, or take some away.
 
         API: ``PUT /trades/{id}/adjust_margin`` with flat body ``{"delta": ...}``,
@@ -237,5 +238,7 @@ class TradesMixin(EndpointMixin):
         amount = to_decimal(delta, "delta")
         if amount.is_zero():
             raise QuoineValidationError("delta must not be zero")
-        result: JSON = self._put(f"{_trade_path(trade_id)}/adjust_margin", {"delta": plain(amount)})
+        result: Trade = self._put(
+            f"{_trade_path(trade_id)}/adjust_margin", {"delta": plain(amount)}
+        )
         return result

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .._base import JSON, EndpointMixin
+from .._base import EndpointMixin
 from .._utils import IdLike, positive_int
+from ..types import TradingAccount
 
 
 def _account_path(account_id: IdLike) -> str:
@@ -13,7 +14,7 @@ def _account_path(account_id: IdLike) -> str:
 class TradingAccountsMixin(EndpointMixin):
     """Margin trading accounts: list, get, and set the leverage level."""
 
-    def get_trading_accounts(self) -> list[JSON]:
+    def get_trading_accounts(self) -> list[TradingAccount]:
         """List the user's trading accounts (one per product and funding currency).
 
         API: ``GET /trading_accounts``, signed.
@@ -26,10 +27,10 @@ class TradingAccountsMixin(EndpointMixin):
 
                 accounts = client.get_trading_accounts()
         """
-        result: list[JSON] = self._get("trading_accounts", signed=True)
+        result: list[TradingAccount] = self._get("trading_accounts", signed=True)
         return result
 
-    def get_trading_account(self, account_id: IdLike) -> JSON:
+    def get_trading_account(self, account_id: IdLike) -> TradingAccount:
         """Get one trading account.
 
         API: ``GET /trading_accounts/{id}``, signed.
@@ -45,10 +46,10 @@ class TradingAccountsMixin(EndpointMixin):
 
                 account = client.get_trading_account(trading_account_id)
         """
-        result: JSON = self._get(_account_path(account_id), signed=True)
+        result: TradingAccount = self._get(_account_path(account_id), signed=True)
         return result
 
-    def update_leverage_level(self, account_id: IdLike, leverage_level: int) -> JSON:
+    def update_leverage_level(self, account_id: IdLike, leverage_level: int) -> TradingAccount:
         """Change the leverage level of a trading account.
 
         API: ``PUT /trading_accounts/{id}`` with
@@ -70,7 +71,7 @@ class TradingAccountsMixin(EndpointMixin):
         body = {
             "trading_account": {"leverage_level": positive_int(leverage_level, "leverage_level")}
         }
-        result: JSON = self._put(path, body)
+        result: TradingAccount = self._put(path, body)
         return result
 
     def get_leverage_limitation(self) -> list[int]:

@@ -10,9 +10,12 @@ from typing import Any
 
 from .exchange import DEMO_TOKEN_ID
 from .faults import FAULT_KINDS
+from .models import DIALECTS
 from .server import Sandbox
 
 __all__ = ["main", "parse_fault"]
+
+DIALECT_HELP = "answer shapes of the Liquid-era docs (default) or of the 2016 Quoinex/Qryptos docs"
 
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
     )
+    parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help=DIALECT_HELP)
     parser.add_argument(
         "--fault",
         action="append",
@@ -71,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         fault_seed=args.seed,
         strict_nonce=not args.lenient_nonce,
+        dialect=args.dialect,
     )
     for spec in args.fault:
         try:

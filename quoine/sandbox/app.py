@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, quote
 from ._jwt import JWTError, decode_hs256, peek_payload
 from .exchange import DEMO_TOKEN_ID, Exchange
 from .faults import FaultInjector, Fired
-from .models import ApiError, User
+from .models import ApiError, User, dumps
 
 __all__ = ["RateLimiter", "Request", "SandboxApp", "make_app"]
 
@@ -355,7 +355,7 @@ def _read_body(environ: dict[str, Any]) -> dict[str, Any]:
 
 
 def _json(status: int, payload: Any) -> tuple[int, list[tuple[str, str]], bytes]:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
+    body = dumps(payload)
     return status, [("Content-Type", "application/json; charset=utf-8")], body.encode()
 
 
@@ -383,6 +383,7 @@ def make_app(
     clock: Callable[[], float] | None = None,
     fault_seed: int | None = None,
     strict_nonce: bool = True,
+    dialect: str = "liquid",
 ) -> SandboxApp:
     """Build a bare WSGI app (no sockets), e.g. for in-process tests.
 
@@ -398,12 +399,17 @@ def make_app(
         strict_nonce: Require nonces strictly larger than the last one (the
             real rule). False also accepts an equal nonce, which python-quoine
             0.1.4 needs on a fast loopback (it sends ``int(time.time()*1000)``).
+        dialect: Answer shapes of the Liquid-era documentation (``"liquid"``)
+            or of the 2016 Quoinex/Qryptos one (``"quoine"``); ignored with
+            ``exchange``.
 
     Returns:
         The app; ``app.exchange``, ``app.faults``, ``app.token_id``, ``app.secret``.
     """
     if exchange is None:
-        exchange = Exchange(seed=seed, clock=clock, token_id=token_id, secret=secret)
+        exchange = Exchange(
+            seed=seed, clock=clock, token_id=token_id, secret=secret, dialect=dialect
+        )
     return SandboxApp(
         exchange, rate_limit=rate_limit, fault_seed=fault_seed, strict_nonce=strict_nonce
     )

@@ -27,6 +27,7 @@ from typing import Any, Callable
 from .market import default_currencies, default_products, seed_executions
 from .models import (
     D0,
+    DIALECTS,
     Account,
     ApiError,
     Entry,
@@ -84,7 +85,12 @@ class Exchange:
         secret: str | None = None,
         book_depth: int = 30,
         withdrawal_step_seconds: float = 30.0,
+        dialect: str = "liquid",
     ) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
+        #: Which era's answer shapes to render (see :data:`~.models.DIALECTS`).
+        self.dialect = dialect
         self.lock = threading.RLock()
         self.clock: Callable[[], float] = clock or time.time
         self.rng = random.Random(seed)
@@ -386,7 +392,7 @@ class Exchange:
         if lev not in LEVERAGE_LEVELS:
             raise ApiError.field("leverage_level", "is_invalid")
         direction = f.get("order_direction")
-        if direction not in (None, "", "one_direction", "two_direction", "netout"):
+        if direction not in (None, "", "one_direction", "two_direction", "netout", "net_out"):
             raise ApiError.field("order_direction", "is_invalid")
         funding = f.get("funding_currency") or product.quote
         if funding != product.quote:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .models import D0, ApiError, Trade, User, fmt, parse_decimal
+from .models import D0, ApiError, Trade, User, fmt, num, parse_decimal
 
 if TYPE_CHECKING:
     from .exchange import Exchange
@@ -23,6 +23,56 @@ __all__ = ["Funding", "Record"]
 
 DAILY_RATE = Decimal("0.0007")
 NETWORKS: dict[str, str] = {"BTC": "BTC", "ETH": "ERC20"}
+CHAINS: dict[str, str] = {"BTC": "Bitcoin", "ETH": "Ethereum"}
+
+#: The fields of each kind's answer after ``id``, in the documentation's
+#: order; a leading ``#`` marks a decimal the API sent as a JSON number.
+#: Kinds not listed (fiat withdrawals, bank accounts, deposits) have no
+#: documented answer and render every field.
+ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
+    "loan_bid": (
+        "bidask_type",
+        "quantity",
+        "currency",
+        "side",
+        "filled_quantity",
+        "status",
+        "rate",
+        "user_id",
+    ),
+    "loan": (
+        "quantity",
+        "rate",
+        "created_at",
+        "lender_id",
+        "borrower_id",
+        "status",
+        "currency",
+        "fund_reloaned",
+    ),
+    "crypto_withdrawal": (
+        "address",
+        "#amount",
+        "state",
+        "currency",
+        "#withdrawal_fee",
+        "created_at",
+        "updated_at",
+        "payment_id",
+    ),
+    "crypto_withdrawal_address": (
+        "address",
+        "currency",
+        "network",
+        "chain_name",
+        "status",
+        "label",
+        "memo_type",
+        "memo_value",
+        "recipient_name",
+        "crypto_exchange",
+    ),
+}
 
 
 class Record:
@@ -40,14 +90,17 @@ class Record:
         return self.fields[key]
 
     def to_json(self) -> dict[str, Any]:
-        """Render with decimals as strings and times as unix seconds."""
+        """Render the documented fields (:data:`ANSWER_FIELDS`), times as unix seconds."""
+        names = ANSWER_FIELDS.get(self.kind)
+        if names is None:
+            names = (*(k for k in self.fields if not k.startswith("_")), "created_at", "updated_at")
         data: dict[str, Any] = {"id": self.id}
-        for key, value in self.fields.items():
-            if key.startswith("_"):
-                continue
-            data[key] = fmt(value) if isinstance(value, Decimal) else value
-        data["created_at"] = self.created_at
-        data["updated_at"] = self.updated_at
+        for name in names:
+            key = name.lstrip("#")
+            value = getattr(self, key) if key in ("created_at", "updated_at") else self[key]
+            if isinstance(value, Decimal):
+                value = num(value) if name.startswith("#") else fmt(value)
+            data[key] = value
         return data
 
 
@@ -127,10 +180,11 @@ class Funding:
             quantity=D0,
             rate=DAILY_RATE / 2,
             currency=trade.funding_currency,
+            lender_id=self.ex.house.id,
+            borrower_id=trade.user.id,
             status="open",
             fund_reloaned=True,
             trade_id=trade.id,
-            side="borrow",
         )
         trade.loan_ids.append(rec.id)
 
@@ -225,11 +279,16 @@ class Funding:
         self._new(
             "crypto_withdrawal_address",
             user,
-            currency=code,
             address=address,
+            currency=code,
             network=network,
-            label=None,
-            whitelisted=True,
+            chain_name=CHAINS.get(code, code),
+            status="confirmed",
+            label="sandbox",
+            memo_type=None,
+            memo_value=None,
+            recipient_name=None,
+            crypto_exchange=None,
         )
 
     def set_state(self, rec: Record, state: str) -> None:
@@ -329,10 +388,14 @@ class Funding:
                         "id": len(rules) + 1,
                         "fee_type": "trade_fee",
                         "priority": 0,
-                        "conditions": {"product_id": product.id, "role": role},
+                        "conditions": {
+                            "currency_pair_code": product.code,
+                            "maker_taker": role,
+                        },
+                        "description": "",
                         "charge_type": "percentage",
                         "charge_value": fmt(rate * 100),
-                        "charge_base_currency": product.quote,
+                        "charge_base_currency": None,
                     }
                 )
         for cur in self.ex.currencies.values():
@@ -342,6 +405,7 @@ class Funding:
                     "fee_type": "withdrawal_fee",
                     "priority": 0,
                     "conditions": {"currency": cur.code},
+                    "description": "",
                     "charge_type": "fixed",
                     "charge_value": fmt(cur.withdrawal_fee),
                     "charge_base_currency": cur.code,

@@ -1,19 +1,28 @@
 """Plain data objects of the sandbox exchange and their JSON shapes.
 
-Everything monetary is a :class:`~decimal.Decimal`; the ``to_json`` methods
-render decimals as strings and ``created_at``/``updated_at`` as unix seconds,
-as the real API does.
+Everything monetary is a :class:`~decimal.Decimal`. The ``to_json`` methods
+render each field with the name and JSON type the API's documentation shows
+(see the source table in docs/sandbox.rst): decimals as strings such as
+``"0.01"``, or as JSON numbers where the API sent numbers (a :class:`Decimal`
+left in the rendered dict becomes an exact JSON number, see :func:`dumps`);
+``created_at``/``updated_at`` as unix seconds. ``dialect`` picks the
+Liquid-era shapes (``"liquid"``, the default) or the Quoinex/Qryptos-era ones
+of the 2016 documentation (``"quoine"``).
 """
 
 from __future__ import annotations
 
 import bisect
+import json
+import re
+import secrets
 from collections import deque
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
     "D0",
+    "DIALECTS",
     "Account",
     "ApiError",
     "Book",
@@ -24,12 +33,18 @@ __all__ = [
     "Product",
     "Trade",
     "User",
+    "dumps",
     "fmt",
+    "num",
     "parse_decimal",
 ]
 
 D0 = Decimal(0)
 D1 = Decimal(1)
+
+#: The answer shapes the sandbox can speak: the Liquid-era documentation
+#: (developers.liquid.com, the default) or the 2016 Quoinex/Qryptos one.
+DIALECTS = ("liquid", "quoine")
 
 
 class ApiError(Exception):
@@ -70,6 +85,31 @@ def fmt(value: Decimal | None) -> str | None:
     if text == "-0.0":
         return "0.0"
     return text
+
+
+def num(value: Decimal) -> Decimal:
+    """A decimal the API sent as a JSON number, such as ``0.08457``.
+
+    The result stays a :class:`Decimal`; :func:`dumps` writes it as a JSON
+    number with exactly these digits.
+    """
+    return Decimal(fmt(value) or "0")
+
+
+_MARK = secrets.token_hex(8)
+_NUMBER = re.compile(f'"{_MARK}(-?[0-9]+\\.[0-9]+){_MARK}"')
+
+
+def _mark_number(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{_MARK}{fmt(value)}{_MARK}"
+    return str(value)
+
+
+def dumps(payload: Any) -> str:
+    """Compact JSON text in which every :class:`Decimal` is an exact JSON number."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=_mark_number)
+    return _NUMBER.sub(r"\1", text) if _MARK in text else text
 
 
 def parse_decimal(value: Any, field: str, *, positive: bool = True) -> Decimal:
@@ -123,20 +163,24 @@ class Currency:
         self.symbol = symbol
 
     def to_json(self) -> dict[str, Any]:
-        """Return the ``/currencies`` item."""
+        """Return the ``/currencies`` item (fields of the answers ccxt and hummingbot quote)."""
         return {
-            "currency": self.code,
             "currency_type": self.kind,
+            "currency": self.code,
             "symbol": self.symbol,
             "assets_precision": self.precision,
             "quoting_precision": self.precision,
+            "minimum_withdrawal": num(self.min_withdrawal),
+            "withdrawal_fee": num(self.withdrawal_fee),
+            "minimum_fee": None,
+            "minimum_order_quantity": num(self.min_order),
             "display_precision": min(self.precision, 8),
-            "minimum_withdrawal": fmt(self.min_withdrawal),
-            "withdrawal_fee": fmt(self.withdrawal_fee),
-            "minimum_order_quantity": fmt(self.min_order),
             "depositable": True,
             "withdrawable": True,
-            "lendingable": True,
+            "discount_fee": num(Decimal("0.5")),
+            "lendable": True,
+            "position_fundable": True,
+            "has_memo": False,
         }
 
 
@@ -175,74 +219,128 @@ class Product:
         self.exec_times: list[int] = []
         self.stops: list[Order] = []
         self.event_time = 0.0
-        self._volume: tuple[tuple[int, int], Decimal] = ((-1, -1), D0)
+        self._day: tuple[tuple[int, int], DayStats] = ((-1, -1), DayStats(D0, None, None, None))
 
-    def volume_24h(self, now: float) -> Decimal:
-        """Traded base quantity over the last 24 h (cached per minute)."""
+    def day_stats(self, now: float) -> DayStats:
+        """Volume, low, high, first price and average price of the last 24 h (cached per minute)."""
         key = (len(self.executions), int(now) // 60)
-        if self._volume[0] != key:
+        if self._day[0] != key:
             start = bisect.bisect_left(self.exec_times, int(now) - 86400)
-            volume = sum((e.quantity for e in self.executions[start:]), D0)
-            self._volume = (key, volume)
-        return self._volume[1]
+            day = self.executions[start:]
+            volume = sum((e.quantity for e in day), D0)
+            prices = [e.price for e in day]
+            average = (
+                (sum((e.quantity * e.price for e in day), D0) / volume).quantize(self.tick)
+                if volume
+                else None
+            )
+            self._day = (
+                key,
+                DayStats(
+                    volume,
+                    min(prices, default=None),
+                    max(prices, default=None),
+                    prices[0] if prices else None,
+                    average,
+                ),
+            )
+        return self._day[1]
 
     @property
     def max_fee(self) -> Decimal:
         """The larger of the maker and taker fee rates."""
         return max(self.taker_fee, self.maker_fee)
 
-    def to_json(self, now: float) -> dict[str, Any]:
-        """Return the ``/products`` item."""
+    def to_json(self, now: float, quote: Currency, dialect: str = "liquid") -> dict[str, Any]:
+        """Return the ``/products`` item; ``quote`` is the quoted currency."""
+        day = self.day_stats(now)
         bid = self.book.best(True)
         ask = self.book.best(False)
-        volume = self.volume_24h(now)
-        stamp = f"{max(self.event_time, 0.0):.9f}"
+        last = self.last_price
+        opened = day.first if day.first is not None else last
         data: dict[str, Any] = {
-            "id": str(self.id),
+            "id": str(self.id) if dialect == "liquid" else self.id,
             "product_type": "Perpetual" if self.perpetual else "CurrencyPair",
             "code": "CASH",
-            "name": None,
-            "market_ask": fmt(ask) if ask is not None else None,
-            "market_bid": fmt(bid) if bid is not None else None,
-            "indicator": None,
+            "name": " CASH Trading" if dialect == "liquid" else "CASH Trading",
+            "market_ask": fmt(ask),
+            "market_bid": fmt(bid),
+            "indicator": 1 if last >= opened else -1,
             "currency": self.quote,
             "currency_pair_code": self.code,
-            "symbol": None,
+            "symbol": quote.symbol,
             "btc_minimum_withdraw": None,
-            "fiat_minimum_withdraw": None,
+            "fiat_minimum_withdraw": fmt(quote.min_withdrawal),
             "pusher_channel": f"product_cash_{self.code.lower()}_{self.id}",
             "taker_fee": fmt(self.taker_fee),
             "maker_fee": fmt(self.maker_fee),
-            "low_market_bid": None,
-            "high_market_ask": None,
-            "volume_24h": fmt(volume),
-            "last_price_24h": fmt(self.last_price),
-            "last_traded_price": fmt(self.last_price),
-            "last_traded_quantity": (
-                fmt(self.executions[-1].quantity) if self.executions else None
-            ),
-            "average_price": None,
+            "low_market_bid": fmt(day.low if day.low is not None else last),
+            "high_market_ask": fmt(day.high if day.high is not None else last),
+            "volume_24h": fmt(day.volume),
+            "last_price_24h": fmt(opened),
+            "last_traded_price": fmt(last),
+            "last_traded_quantity": fmt(self.executions[-1].quantity if self.executions else D0),
+            "average_price": fmt(day.average if day.average is not None else last),
             "quoted_currency": self.quote,
             "base_currency": self.base,
-            "tick_size": fmt(self.tick),
-            "disabled": self.disabled,
-            "margin_enabled": self.margin_enabled and not self.perpetual,
-            "cfd_enabled": False,
-            "perpetual_enabled": self.perpetual,
-            "last_event_timestamp": stamp,
-            "timestamp": stamp,
-            "multiplier_up": fmt(self.multiplier_up),
-            "multiplier_down": fmt(self.multiplier_down),
-            "average_time_interval": None,
+            "exchange_rate": fmt(quote.usd_rate),
         }
+        if dialect == "quoine":
+            del data["btc_minimum_withdraw"], data["average_price"]
+            return data
+        return self._liquid_fields(data, now)
+
+    def _liquid_fields(self, data: dict[str, Any], now: float) -> dict[str, Any]:
+        stamp = f"{max(self.event_time, 0.0):.9f}"
+        data.update(
+            fiat_minimum_withdraw=None,
+            tick_size=fmt(self.tick),
+            disabled=self.disabled,
+            margin_enabled=self.margin_enabled and not self.perpetual,
+            cfd_enabled=False,
+            perpetual_enabled=self.perpetual,
+            last_event_timestamp=stamp,
+            timestamp=stamp,
+            multiplier_up=fmt(self.multiplier_up),
+            multiplier_down=fmt(self.multiplier_down),
+            average_time_interval=300,
+            progressive_tier_eligible=True,
+            exchange_rate=num(D0),
+        )
+        data["exchange_rate"] = data.pop("exchange_rate")  # last, as in the documentation
         if self.perpetual:
+            # The perpetual example sends the book's prices as JSON numbers.
+            for key in ("market_ask", "market_bid"):
+                data[key] = None if data[key] is None else num(Decimal(data[key]))
             data.update(
+                name=None,
+                indicator=None,
                 index_price=fmt(self.last_price),
                 mark_price=fmt(self.last_price),
                 fair_price=fmt(self.last_price),
                 funding_rate="0.0001",
             )
         return data
+
+
+class DayStats:
+    """A product's last 24 hours of trading."""
+
+    __slots__ = ("average", "first", "high", "low", "volume")
+
+    def __init__(
+        self,
+        volume: Decimal,
+        low: Decimal | None,
+        high: Decimal | None,
+        first: Decimal | None,
+        average: Decimal | None = None,
+    ) -> None:
+        self.volume = volume
+        self.low = low
+        self.high = high
+        self.first = first
+        self.average = average
 
 
 class Book:
@@ -328,27 +426,42 @@ class Account:
         """Balance not reserved by live orders, withdrawals, loans or trades."""
         return self.balance - self.reserved
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, dialect: str = "liquid") -> dict[str, Any]:
         """Return the ``/fiat_accounts`` or ``/crypto_accounts`` item."""
         cur = self.currency
+        crypto = cur.kind == "crypto"
+        liquid = dialect == "liquid"
         data: dict[str, Any] = {
             "id": self.id,
             "currency": cur.code,
-            "currency_symbol": cur.symbol,
-            "balance": fmt(self.balance),
-            "reserved_balance": fmt(self.reserved),
-            "free_balance": fmt(self.free),
+            "balance": num(self.balance) if liquid else fmt(self.balance),
+            "reserved_balance": num(self.reserved),
             "pusher_channel": f"user_{self.user.id}_account_{cur.code.lower()}",
-            "lowest_offer_interest_rate": None,
-            "highest_offer_interest_rate": None,
-            "exchange_rate": fmt(cur.usd_rate),
+            "lowest_offer_interest_rate": LOWEST_OFFER_RATE,
+            "highest_offer_interest_rate": HIGHEST_OFFER_RATE,
+            "currency_symbol": cur.symbol,
             "currency_type": cur.kind,
-            "send_to_btc_address": None,
         }
-        if cur.kind == "crypto":
+        if crypto:
             data["address"] = f"sandbox-{cur.code.lower()}-{self.user.id}"
-            data["minimum_withdraw"] = fmt(cur.min_withdrawal)
+            data["minimum_withdraw"] = num(cur.min_withdrawal)
+        elif liquid:
+            data.update(
+                lowest_offer_interest_rate=None,
+                highest_offer_interest_rate=None,
+                send_to_btc_address=None,
+                exchange_rate=num(cur.usd_rate),
+            )
+        else:
+            data.update(exchange_rate=fmt(cur.usd_rate), margin="0.0", free_margin=fmt(self.free))
+        if not liquid:
+            del data["reserved_balance"]
         return data
+
+
+#: The lending rates an account shows (the sandbox's loans carry no interest).
+LOWEST_OFFER_RATE = "0.0002"
+HIGHEST_OFFER_RATE = "0.0007"
 
 
 class Entry:
@@ -502,12 +615,20 @@ class Order:
         """True while the order can still fill or be cancelled."""
         return self.status in ("live", "partially_filled")
 
-    def to_json(self, details: bool = False) -> dict[str, Any]:
-        """Return the order object (with executions when ``details``)."""
+    def to_json(
+        self, details: bool = False, dialect: str = "liquid", view: str = "read"
+    ) -> dict[str, Any]:
+        """Return the order object.
+
+        Args:
+            details: Add ``executions`` (``GET /orders/{id}``, ``with_details=1``).
+            dialect: ``"liquid"`` or ``"quoine"``.
+            view: ``"read"`` (looked up or listed), ``"create"`` (the answer
+                to ``POST /orders``) or ``"change"`` (to a cancel or an edit):
+                the API rendered the same order differently in each.
+        """
         avg = self.cost / self.filled if self.filled else D0
-        price = self.price
-        if price is None:
-            price = avg
+        price = self.price if self.price is not None else avg
         data: dict[str, Any] = {
             "id": self.id,
             "order_type": self.order_type,
@@ -523,34 +644,64 @@ class Order:
             "leverage_level": self.leverage,
             "source_exchange": "QUOINE",
             "product_id": self.product.id,
-            "margin_type": self.margin_type if self.margin else None,
-            "take_profit": fmt(self.take_profit),
-            "stop_loss": fmt(self.stop_loss),
-            "trading_type": self.trading_type,
-            "product_code": "CASH",
-            "funding_currency": self.funding_currency,
-            "crypto_account_id": None,
-            "currency_pair_code": self.product.code,
-            "average_price": fmt(avg),
-            "target": "margin" if self.margin else "spot",
-            "order_fee": fmt(self.fee),
-            "source_action": "manual" if self.close_trade is None else "close",
-            "unwound_trade_id": self.close_trade.id if self.close_trade else None,
-            "trade_id": self.trade_ids[-1] if self.trade_ids else None,
-            "client_order_id": self.client_order_id,
-            "settings": None,
-            "trailing_stop_type": self.trailing_type,
-            "trailing_stop_value": fmt(self.trailing_value),
-            "stop_triggered_time": self.stop_triggered_time,
-            "order_direction": self.order_direction,
-            "price_range": fmt(self.price_range),
-            "margin_used": "0.0",
-            "margin_interest": "0.0",
-            "unwound_trade_leverage_level": None,
         }
+        if dialect == "quoine":
+            return self._quoine_json(data, details, view)
+        written = view != "read"
+        data.update(
+            source_exchange="QUOINE" if written else None,
+            margin_type=self.margin_type if self.margin else None,
+            take_profit=fmt(self.take_profit),
+            stop_loss=fmt(self.stop_loss),
+            trading_type=self.trading_type,
+            product_code="CASH",
+            funding_currency=self.funding_currency,
+            crypto_account_id=None,
+            currency_pair_code=self.product.code,
+            average_price=fmt(avg),
+            target="margin" if self.margin else "spot",
+            order_fee=fmt(self.fee),
+            source_action="manual" if self.close_trade is None else "close",
+            unwound_trade_id=self.close_trade.id if self.close_trade else None,
+            trade_id=self.trade_ids[-1] if self.trade_ids else None,
+            client_order_id=self.client_order_id,
+        )
+        if written:
+            # Create and cancel answers send these three as JSON numbers.
+            for key in ("price", "average_price", "order_fee"):
+                data[key] = num(Decimal(data[key]))
+            data.update(margin_used="0.0", margin_interest="0.0", unwound_trade_leverage_level=None)
+            return data
+        data.update(
+            settings=None,
+            trailing_stop_type=self.trailing_type,
+            trailing_stop_value=fmt(self.trailing_value),
+        )
         if details:
-            data["executions"] = [e.to_json(my_side=self.side, order=self) for e in self.executions]
+            data["executions"] = self._executions()
+        data["stop_triggered_time"] = self.stop_triggered_time
         return data
+
+    def _quoine_json(self, data: dict[str, Any], details: bool, view: str) -> dict[str, Any]:
+        data.update(
+            product_code="CASH",
+            funding_currency=self.funding_currency,
+            currency_pair_code=self.product.code,
+        )
+        if view == "change":
+            return data
+        data.update(
+            order_fee=fmt(self.fee),
+            margin_used="0.0",
+            margin_interest="0.0",
+            unwound_trade_leverage_level=None,
+        )
+        if details:
+            data["executions"] = self._executions()
+        return data
+
+    def _executions(self) -> list[dict[str, Any]]:
+        return [e.to_json(my_side=self.side) for e in self.executions]
 
 
 class Execution:
@@ -600,18 +751,18 @@ class Execution:
                 "price": fmt(self.price),
                 "taker_side": self.taker_side,
                 "created_at": self.created_at,
-                "timestamp": f"{self.timestamp:.6f}",
             }
         return self._json
 
-    def to_json(
-        self, my_side: str, order: Order | None = None, details: bool = True
-    ) -> dict[str, Any]:
-        """Return the ``/executions/me`` item."""
+    def to_json(self, my_side: str, order: Order | None = None) -> dict[str, Any]:
+        """Return one of the user's executions; with ``order``, also its order's ids.
+
+        ``order_id`` and ``client_order_id`` come with ``/executions/me?with_details=1``
+        and ``/orders/{id}/executions``.
+        """
         data = dict(self.public_json())
         data["my_side"] = my_side
-        data["product_id"] = self.product_id
-        if details and order is not None:
+        if order is not None:
             data["order_id"] = order.id
             data["client_order_id"] = order.client_order_id
         return data
@@ -649,10 +800,14 @@ class Trade:
         sign = 1 if self.side == "long" else -1
         return move * self.open_quantity * sign
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the trade object."""
-        close_price = self.close_cost / self.closed_quantity if self.closed_quantity else None
-        return {
+    def to_json(self, dialect: str = "liquid") -> dict[str, Any]:
+        """Return the trade object.
+
+        A price not set (stop loss, take profit, the close price of an open
+        trade) is ``"0.0"``, as the API sent it.
+        """
+        close_price = self.close_cost / self.closed_quantity if self.closed_quantity else D0
+        data: dict[str, Any] = {
             "id": self.id,
             "currency_pair_code": self.product.code,
             "status": self.status,
@@ -673,14 +828,14 @@ class Trade:
             "open_pnl": fmt(self.open_pnl() if self.status == "open" else D0),
             "close_pnl": fmt(self.pnl),
             "pnl": fmt(self.pnl),
-            "stop_loss": fmt(self.stop_loss),
-            "take_profit": fmt(self.take_profit),
+            "stop_loss": fmt(self.stop_loss or D0),
+            "take_profit": fmt(self.take_profit or D0),
             "funding_currency": self.funding_currency,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
-            "close_fee": fmt(self.fees),
             "total_interest": "0.0",
-            "daily_interest": "0.0",
-            "order_id": self.order_id,
-            "trading_type": "perpetual" if self.product.perpetual else "margin",
         }
+        if dialect == "quoine":
+            del data["margin_type"], data["liquidation_price"], data["maintenance_margin"]
+            data.update(close_fee=fmt(self.fees), total_interest="0.0", daily_interest="0.0")
+        return data

@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
-from .models import D0, ApiError, Product, Trade, User, fmt, parse_decimal
+from .models import D0, ApiError, Product, Trade, fmt, num, parse_decimal
 
 if TYPE_CHECKING:
     from .app import Request
@@ -24,13 +24,18 @@ __all__ = ["ROUTES"]
 def products(req: Request) -> Any:
     """GET /products (``perpetual=1`` lists perpetuals only)."""
     perpetual = req.flag("perpetual")
-    now = req.ex.now()
-    return [p.to_json(now) for p in req.ex.products.values() if p.perpetual == perpetual]
+    chosen = [p for p in req.ex.products.values() if p.perpetual == perpetual]
+    return [_product_json(req, p) for p in chosen]
+
+
+def _product_json(req: Request, prod: Product) -> dict[str, Any]:
+    ex = req.ex
+    return prod.to_json(ex.now(), ex.currencies[prod.quote], ex.dialect)
 
 
 def product(req: Request) -> Any:
     """GET /products/{id}."""
-    return req.ex.product(req.params["id"]).to_json(req.ex.now())
+    return _product_json(req, req.ex.product(req.params["id"]))
 
 
 def price_levels(req: Request) -> Any:
@@ -40,7 +45,6 @@ def price_levels(req: Request) -> Any:
     return {
         "buy_price_levels": prod.book.depth(True, depth),
         "sell_price_levels": prod.book.depth(False, depth),
-        "timestamp": f"{max(prod.event_time, req.ex.now()):.9f}",
     }
 
 
@@ -134,12 +138,13 @@ def funding_rates(req: Request) -> Any:
 # ------------------------------------------------------------------ orders
 def create_order(req: Request) -> Any:
     """POST /orders (nested ``{"order": {...}}`` or flat)."""
-    return req.ex.place_order(req.user, req.fields("order")).to_json()
+    order = req.ex.place_order(req.user, req.fields("order"))
+    return order.to_json(dialect=req.ex.dialect, view="create")
 
 
 def get_order(req: Request) -> Any:
     """GET /orders/{id} and GET /orders/client:{cid} (with executions)."""
-    return req.ex.find_order(req.user, req.params["id"]).to_json(details=True)
+    return req.ex.find_order(req.user, req.params["id"]).to_json(True, req.ex.dialect)
 
 
 def list_orders(req: Request) -> Any:
@@ -163,7 +168,7 @@ def list_orders(req: Request) -> Any:
         if ttype and order.trading_type != ttype:
             continue
         chosen.append(order)
-    return req.page(chosen, lambda o: o.to_json(details=details))
+    return req.page(chosen, lambda o: o.to_json(details, req.ex.dialect))
 
 
 def cancel_order(req: Request) -> Any:
@@ -172,7 +177,7 @@ def cancel_order(req: Request) -> Any:
         order = req.ex.find_order(req.user, req.params["id"])
     except ApiError:
         raise ApiError.not_found("Order") from None
-    return req.ex.cancel_order(order).to_json()
+    return req.ex.cancel_order(order).to_json(dialect=req.ex.dialect, view="change")
 
 
 def cancel_all(req: Request) -> Any:
@@ -190,7 +195,8 @@ def cancel_all(req: Request) -> Any:
 def edit_order(req: Request) -> Any:
     """PUT /orders/{id} with quantity and/or price."""
     order = req.ex.find_order(req.user, req.params["id"])
-    return req.ex.edit_order(order, req.fields("order")).to_json()
+    edited = req.ex.edit_order(order, req.fields("order"))
+    return edited.to_json(dialect=req.ex.dialect, view="change")
 
 
 def order_trades(req: Request) -> Any:
@@ -199,7 +205,7 @@ def order_trades(req: Request) -> Any:
     ids = list(order.trade_ids)
     if order.close_trade is not None:
         ids.append(order.close_trade.id)
-    return [req.ex.trades[t].to_json() for t in ids]
+    return [req.ex.trades[t].to_json(req.ex.dialect) for t in ids]
 
 
 def order_executions(req: Request) -> Any:
@@ -216,17 +222,18 @@ def my_executions(req: Request) -> Any:
     if pid is not None:
         prod = req.ex.product(pid)
         fills = [f for f in fills if f[0].product_id == prod.id]
-    return req.page(fills, lambda f: f[0].to_json(f[1], f[2], details))
+    return req.page(fills, lambda f: f[0].to_json(f[1], f[2] if details else None))
 
 
 # ---------------------------------------------------------------- accounts
-def _accounts(user: User, kind: str) -> list[dict[str, Any]]:
-    return [a.to_json() for a in user.accounts.values() if a.currency.kind == kind]
+def _accounts(req: Request, kind: str) -> list[dict[str, Any]]:
+    chosen = [a for a in req.user.accounts.values() if a.currency.kind == kind]
+    return [a.to_json(req.ex.dialect) for a in chosen]
 
 
 def fiat_accounts(req: Request) -> Any:
     """GET /fiat_accounts."""
-    return _accounts(req.user, "fiat")
+    return _accounts(req, "fiat")
 
 
 def create_fiat_account(req: Request) -> Any:
@@ -235,19 +242,19 @@ def create_fiat_account(req: Request) -> Any:
     cur = req.ex.currencies.get(code)
     if cur is None or cur.kind != "fiat":
         raise ApiError.field("currency", "is_invalid")
-    return req.ex.account(req.user, code).to_json()
+    return req.ex.account(req.user, code).to_json(req.ex.dialect)
 
 
 def crypto_accounts(req: Request) -> Any:
     """GET /crypto_accounts."""
-    return _accounts(req.user, "crypto")
+    return _accounts(req, "crypto")
 
 
 def all_accounts(req: Request) -> Any:
     """GET /accounts."""
     return {
-        "crypto_accounts": _accounts(req.user, "crypto"),
-        "fiat_accounts": _accounts(req.user, "fiat"),
+        "crypto_accounts": _accounts(req, "crypto"),
+        "fiat_accounts": _accounts(req, "fiat"),
     }
 
 
@@ -261,7 +268,7 @@ def _user_account(req: Request) -> Any:
 
 def account(req: Request) -> Any:
     """GET /accounts/{currency}."""
-    return _user_account(req).to_json()
+    return _user_account(req).to_json(req.ex.dialect)
 
 
 def reserved_details(req: Request) -> Any:
@@ -333,7 +340,13 @@ def _trading_products(req: Request) -> list[Product]:
     return [p for p in req.ex.products.values() if p.margin_enabled and not p.disabled]
 
 
-def _trading_account(req: Request, prod: Product) -> dict[str, Any]:
+def _trading_account(req: Request, prod: Product, listed: bool = False) -> dict[str, Any]:
+    """A trading account; ``listed`` for an item of ``GET /trading_accounts``.
+
+    The Liquid-era answer sends the amounts as JSON numbers and ``product_id``
+    as a string; the 2016 one strings and an integer, and its list items add
+    ``base_open_price`` and the long/short summaries.
+    """
     user = req.user
     trades = [t for t in user.trades if t.product is prod and t.status == "open"]
     position = sum((t.open_quantity if t.side == "long" else -t.open_quantity for t in trades), D0)
@@ -341,31 +354,36 @@ def _trading_account(req: Request, prod: Product) -> dict[str, Any]:
     pnl = sum((t.open_pnl() for t in trades), D0)
     balance = req.ex.account(user, prod.quote).balance
     lev = user.leverage.get(prod.id, 2)
-    return {
+    liquid = req.ex.dialect == "liquid"
+    amount = num if liquid else fmt
+    data: dict[str, Any] = {
         "id": user.id * 10000 + prod.id,
         "leverage_level": lev,
         "max_leverage_level": 100,
         "current_leverage_level": lev,
-        "pnl": fmt(pnl),
-        "equity": fmt(balance + pnl),
-        "margin": fmt(margin),
-        "free_margin": fmt(balance + pnl - margin),
+        "pnl": amount(pnl),
+        "equity": amount(balance + pnl),
+        "margin": amount(margin),
+        "free_margin": amount(balance + pnl - margin),
         "trader_id": user.id,
         "status": "active",
         "product_code": "CASH",
         "currency_pair_code": prod.code,
-        "position": fmt(position),
-        "balance": fmt(balance),
+        "position": amount(position),
+        "balance": amount(balance),
         "created_at": 0,
         "updated_at": int(req.ex.now()),
-        "pusher_channel": f"trading_account_{user.id}_{prod.id}",
-        "margin_percent": "0.1",
-        "product_id": prod.id,
+        "pusher_channel": f"trading_account_{user.id * 10000 + prod.id}",
+        "margin_percent": amount(Decimal("0.1")),
+        "product_id": str(prod.id) if liquid else prod.id,
         "funding_currency": prod.quote,
-        "base_open_price": 0,
-        "long_summary": {},
-        "short_summary": {},
     }
+    if not liquid:
+        del data["current_leverage_level"]
+        if listed:
+            summary = {"pnl": "0.0", "position": "0.0", "base_open_price": "0.0"}
+            data.update(base_open_price=0, long_summary=summary, short_summary=dict(summary))
+    return data
 
 
 def _find_trading_product(req: Request) -> Product:
@@ -381,7 +399,7 @@ def _find_trading_product(req: Request) -> Product:
 
 def trading_accounts(req: Request) -> Any:
     """GET /trading_accounts (plain list, one per margin product)."""
-    return [_trading_account(req, p) for p in _trading_products(req)]
+    return [_trading_account(req, p, listed=True) for p in _trading_products(req)]
 
 
 def trading_account(req: Request) -> Any:
@@ -427,10 +445,10 @@ def list_trades(req: Request) -> Any:
     ttype = req.arg("trading_type")
     rows = []
     for trade in req.user.trades:
-        data = trade.to_json()
+        data = trade.to_json(req.ex.dialect)
         if any(v and str(data[k]) != v for k, v in want.items()):
             continue
-        if ttype and data["trading_type"] != ttype:
+        if ttype and ("perpetual" if trade.product.perpetual else "margin") != ttype:
             continue
         rows.append(data)
     return req.page(rows, lambda d: d)
@@ -438,7 +456,7 @@ def list_trades(req: Request) -> Any:
 
 def get_trade(req: Request) -> Any:
     """GET /trades/{id}."""
-    return _find_trade(req).to_json()
+    return _find_trade(req).to_json(req.ex.dialect)
 
 
 def close_trade(req: Request) -> Any:
@@ -446,14 +464,14 @@ def close_trade(req: Request) -> Any:
     trade = _find_trade(req)
     raw = req.fields("trade").get("closed_quantity")
     qty = None if raw in (None, "") else parse_decimal(raw, "closed_quantity")
-    return req.ex.close_trade(trade, qty).to_json()
+    return req.ex.close_trade(trade, qty).to_json(req.ex.dialect)
 
 
 def close_all_trades(req: Request) -> Any:
     """PUT /trades/close_all (optional ``side``): plain list of closed trades."""
     side = req.fields("trade").get("side")
     chosen = [t for t in req.user.trades if t.status == "open" and (not side or t.side == side)]
-    return [req.ex.close_trade(t).to_json() for t in chosen]
+    return [req.ex.close_trade(t).to_json(req.ex.dialect) for t in chosen]
 
 
 def update_trade(req: Request) -> Any:
@@ -466,7 +484,7 @@ def update_trade(req: Request) -> Any:
             empty = value in (None, "") or str(value) in ("0", "0.0")
             setattr(trade, name, None if empty else parse_decimal(value, name))
     trade.updated_at = int(req.ex.now())
-    return trade.to_json()
+    return trade.to_json(req.ex.dialect)
 
 
 def adjust_margin(req: Request) -> Any:
@@ -482,7 +500,7 @@ def adjust_margin(req: Request) -> Any:
         delta = -delta if raw.startswith("-") else delta
     else:
         delta = parse_decimal(f.get("margin"), "margin") - trade.margin
-    return req.ex.adjust_margin(trade, delta).to_json()
+    return req.ex.adjust_margin(trade, delta).to_json(req.ex.dialect)
 
 
 def trade_loans(req: Request) -> Any:

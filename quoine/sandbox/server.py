@@ -144,6 +144,9 @@ class Sandbox:
         fault_seed: Seed for random faults.
         strict_nonce: False also accepts a nonce equal to the last one (for
             clients with millisecond nonces such as python-quoine 0.1.4).
+        dialect: ``"liquid"`` (default) answers in the shapes of the Liquid-era
+            documentation, ``"quoine"`` in those of the 2016 Quoinex/Qryptos
+            one (integer product ids, decimals as strings...).
 
     Attributes:
         url: ``http://HOST:PORT`` once started.
@@ -164,6 +167,7 @@ class Sandbox:
         exchange: Exchange | None = None,
         fault_seed: int | None = None,
         strict_nonce: bool = True,
+        dialect: str = "liquid",
     ) -> None:
         self.host = host
         self.port = port
@@ -176,6 +180,7 @@ class Sandbox:
             clock=clock,
             fault_seed=fault_seed,
             strict_nonce=strict_nonce,
+            dialect=dialect,
         )
         self.exchange = self.app.exchange
         self.token_id: str = self.app.token_id

@@ -310,7 +310,7 @@ def test_place_list_and_cancel_orders(capsys, sandbox, user):
 
     status, out, err = run(capsys, "cancel", str(buy["id"]))
     assert (status, out) == (1, "")
-    assert err == "quoine: error: QuoineOrderNotFound: 404 Not Found: Order not found\n"
+    assert err == "quoine: error: QuoineOrderNotFoundError: 404 Not Found: Order not found\n"
 
 
 def test_order_types_and_table_output(capsys, sandbox, user):
@@ -332,7 +332,7 @@ def test_order_types_and_table_output(capsys, sandbox, user):
 def test_api_errors_exit_1_with_one_line(capsys, sandbox, user):
     status, out, err = run(capsys, "buy", "1", "1000")  # 1000 BTC: far more than 100,000 USD
     assert (status, out) == (1, "")
-    assert err.startswith("quoine: error: QuoineInsufficientFunds: 422")
+    assert err.startswith("quoine: error: QuoineInsufficientFundsError: 422")
     assert err.count("\n") == 1
     assert orders_of(sandbox, user) == {}
 
@@ -361,10 +361,9 @@ def test_trades_and_my_executions(capsys, user, sandbox):
         order = client.create_margin_order(
             "market", 1, "buy", "0.1", leverage_level=4, funding_currency="USD"
         )
+        (opened,) = client.get_order_trades(order["id"])
     trades = run_json(capsys, "trades", "--status", "open")
-    assert [(t["order_id"], t["side"], t["quantity"]) for t in trades] == [
-        (order["id"], "long", "0.1")
-    ]
+    assert [(t["id"], t["side"], t["quantity"]) for t in trades] == [(opened["id"], "long", "0.1")]
     assert run_json(capsys, "trades", "--status", "closed") == []
     mine = run_json(capsys, "my-executions", "1")
     assert sum(Decimal(e["quantity"]) for e in mine) == Decimal("0.1")
@@ -385,7 +384,7 @@ def test_export_executions_as_csv_from_a_date(capsys, user):
     )
     assert (status, err) == (0, "")
     rows = read_csv(out)
-    assert list(rows[0]) == ["id", "quantity", "price", "taker_side", "created_at", "timestamp"]
+    assert list(rows[0]) == ["id", "quantity", "price", "taker_side", "created_at"]
     assert len(rows) == EXEC_COUNT - 1000  # 10 a second, from the 100th second on
     assert int(rows[0]["created_at"]) == EXEC_START + 100
     assert int(rows[-1]["created_at"]) == EXEC_START + (EXEC_COUNT - 1) // 10

@@ -20,7 +20,7 @@ def test_accounts_and_balances_match_the_sandbox(trader):
     assert {a["currency"] for a in c.get_crypto_accounts()} == set(crypto)
     btc = c.get_account("BTC")
     assert btc["id"] == crypto["BTC"]["id"]
-    assert Decimal(btc["free_balance"]) == Decimal("10")
+    assert Decimal(btc["balance"]) - Decimal(btc["reserved_balance"]) == Decimal("10")
     balances = {b["currency"]: Decimal(b["balance"]) for b in c.get_account_balances()}
     assert balances == {
         "USD": Decimal("100000"),
@@ -140,7 +140,7 @@ def test_fund_infos_credit_a_fiat_deposit(trader, sandbox):
     info = c.create_fund_info("USD", "2500")
     assert Decimal(info["amount"]) == Decimal("2500")
     assert trader.balance("USD") == Decimal("102500")
-    listed = c.get_fund_infos("USD")
+    listed = c.get_fund_infos(currency="USD")
     models = listed["models"] if isinstance(listed, dict) else listed
     assert [m["id"] for m in models] == [info["id"]]
     with pytest.raises(QuoineAPIException):

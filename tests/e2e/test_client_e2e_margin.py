@@ -174,7 +174,9 @@ def test_loans_follow_margin_trades_and_update(trader):
     assert len(page["models"]) == 1
     assert page["total_pages"] == 2
     loans = list(c.iter_loans("USD", limit=1))
-    assert {loan["trade_id"] for loan in loans} == {first["id"], second["id"]}
+    by_trade = [x["id"] for t in (first, second) for x in c.get_trade_loans(t["id"])]
+    assert sorted(loan["id"] for loan in loans) == sorted(by_trade)
+    assert {loan["borrower_id"] for loan in loans} == {first["trader_id"]}
     loan = loans[0]
     assert loan["fund_reloaned"] is True
     updated = c.update_loan(loan["id"], fund_reloaned=False)

@@ -72,10 +72,11 @@ def test_currencies_fees_ladder_ohlc_funding_rates(quoinex):
     taker = [
         f
         for f in fees
-        if f["fee_type"] == "trade_fee" and f["conditions"] == {"product_id": 1, "role": "taker"}
+        if f["fee_type"] == "trade_fee"
+        and f["conditions"] == {"currency_pair_code": "BTCUSD", "maker_taker": "taker"}
     ]
     assert [Decimal(f["charge_value"]) for f in taker] == [Decimal("0.3")]
-    withdrawal = quoinex.get_fees("withdrawal_fee")
+    withdrawal = quoinex.get_fees(fee_type="withdrawal_fee")
     assert withdrawal and all(f["fee_type"] == "withdrawal_fee" for f in withdrawal)
 
     ladder = quoinex.get_interest_rate_ladder("USD")
@@ -83,7 +84,7 @@ def test_currencies_fees_ladder_ohlc_funding_rates(quoinex):
     assert len(ladder["asks"]) == 5
 
     quoinex.create_market_buy(1, "0.001")
-    candles = quoinex.get_ohlc(1, 60)["data"]
+    candles = quoinex.get_ohlc(1, resolution=60)["data"]
     assert candles and len(candles[-1]) == 6
     assert Decimal(candles[-1][5]) >= Decimal("0.001")
 
@@ -120,7 +121,7 @@ def test_iter_executions_since_time_walks_a_bulk_history_once_in_order(quoinex, 
     assert len(ids) == len(set(ids))
     assert len(ids) == 5000
     assert ids == sorted(ids)
-    stamps = [Decimal(e["timestamp"]) for e in got]
+    stamps = [e["created_at"] for e in got]
     assert stamps == sorted(stamps)
     assert int(stamps[0]) == start
 

@@ -65,7 +65,6 @@ def test_market_with_range_and_create_order(trader):
     order = c.create_market_buy(1, "0.01", price_range="500")
     assert order["order_type"] == "market_with_range"
     assert order["status"] == "filled"
-    assert Decimal(order["price_range"]) == Decimal("500")
     sell = c.create_order("limit", 1, "sell", "0.01", price=str(ask + 5000))
     assert sell["status"] == "live"
     assert trader.reserved("BTC") == Decimal("0.01")
@@ -82,7 +81,7 @@ def test_limit_order_reserves_and_cancel_releases(trader):
     reserve = Decimal("0.5") * price * (1 + TAKER)
     usd = {a["currency"]: a for a in c.get_accounts()["fiat_accounts"]}["USD"]
     assert Decimal(usd["reserved_balance"]) == reserve
-    assert Decimal(usd["free_balance"]) == Decimal(usd["balance"]) - reserve
+    assert "free_balance" not in usd  # no source shows one: balance - reserved_balance
     assert trader.reserved("USD") == reserve
     details = c.get_reserved_balance_details("USD")
     assert details and Decimal(str(sum(Decimal(d["amount"]) for d in details))) == reserve
@@ -221,7 +220,7 @@ def test_trailing_stop_follows_and_triggers(trader, sandbox):
         trailing_stop_value="1",
     )
     assert order["status"] == "live"
-    assert order["trailing_stop_type"] == "percentage"
+    assert c.get_order(order["id"])["trailing_stop_type"] == "percentage"
     other = ex.add_user("trailing-pusher", {"USD": "100000000", "ETH": "100000"})
     for _ in range(40):  # push the price down step by step until the trailing stop fires
         with ex.lock:
@@ -270,7 +269,7 @@ def test_fees_tier_user_fees_and_estimate(trader):
     c = trader.client
     tier = c.get_fee_tier()
     assert tier["fee_tier"] == 0
-    user_fees = c.get_user_fees("trade_fee")
+    user_fees = c.get_user_fees(fee_type="trade_fee")
     assert user_fees and all(f["fee_type"] == "trade_fee" for f in user_fees)
     estimate = c.estimate_fees("create_order", product_id=1, quantity="2", price="30000")
     (option,) = estimate["fee_options"]["default"]

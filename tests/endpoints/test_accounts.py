@@ -102,7 +102,12 @@ def test_get_transactions_all_parameters(client, mocked):
     answer = {"models": [{"id": 1, "transaction_type": "loan"}], "total_pages": 1}
     mocked.get(f"{API}/transactions", json=answer)
 
-    assert client.get_transactions("USD", ["loan", "repay"], 50, 2) == answer
+    assert (
+        client.get_transactions(
+            currency="USD", transaction_type=["loan", "repay"], limit=50, page=2
+        )
+        == answer
+    )
 
     request = assert_request(
         mocked,
@@ -172,7 +177,7 @@ def test_iter_transactions_walks_pages_with_filters(client, mocked):
     mocked.get(f"{API}/transactions", json={"models": [{"id": 3}], "total_pages": "10000"})
     mocked.get(f"{API}/transactions", json={"models": [], "total_pages": "10000"})
 
-    items = list(client.iter_transactions("BTC", ["loan", "repay"]))
+    items = list(client.iter_transactions(currency="BTC", transaction_type=["loan", "repay"]))
 
     assert [item["id"] for item in items] == [1, 2, 3]
     assert len(mocked.calls) == 3
@@ -226,7 +231,14 @@ def test_get_balance_history_all_parameters(client, mocked):
     mocked.get(f"{API}/balance_history", json=answer)
 
     result = client.get_balance_history(
-        "USD", "trade", "Order", "123", "trading", SEPT_1, SEPT_1 + 86400, 10
+        currency="USD",
+        source_action="trade",
+        source_object_type="Order",
+        source_object_id="123",
+        source_group="trading",
+        timestamp_gte=SEPT_1,
+        timestamp_lte=SEPT_1 + 86400,
+        limit=10,
     )
 
     assert result == answer

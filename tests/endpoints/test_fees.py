@@ -32,7 +32,7 @@ def test_get_fees_is_public(client, mocked):
 def test_get_fees_with_type(client, mocked):
     mocked.get(f"{API}/fees", json=RULES)
 
-    assert client.get_fees("trade_fee") == RULES
+    assert client.get_fees(fee_type="trade_fee") == RULES
 
     assert_request(mocked, "GET", "/fees", [("fee_type", "trade_fee")], signed=False)
 
@@ -40,14 +40,14 @@ def test_get_fees_with_type(client, mocked):
 def test_get_fees_without_credentials(public_client):
     with responses.RequestsMock() as mock:
         mock.get(f"{API}/fees", json=[])
-        assert public_client.get_fees("withdrawal_fee") == []
+        assert public_client.get_fees(fee_type="withdrawal_fee") == []
         assert_public(sent(mock))
 
 
 @pytest.mark.parametrize("method", ["get_fees", "get_user_fees"])
 @pytest.mark.parametrize("bad", ["", 5])
 def test_fee_type_must_be_non_empty_string(client, mocked, method, bad):
-    assert_rejected(mocked, "fee_type", getattr(client, method), bad)
+    assert_rejected(mocked, "fee_type", getattr(client, method), fee_type=bad)
 
 
 def test_get_fee_tier(client, mocked):
@@ -67,7 +67,7 @@ def test_get_fee_tier(client, mocked):
 def test_get_user_fees(client, mocked):
     mocked.get(f"{API}/user/fees", json=RULES)
 
-    assert client.get_user_fees("trade_fee_commission") == RULES
+    assert client.get_user_fees(fee_type="trade_fee_commission") == RULES
 
     request = assert_request(mocked, "GET", "/user/fees", [("fee_type", "trade_fee_commission")])
     assert request.claims["path"] == "/user/fees?fee_type=trade_fee_commission"

@@ -30,7 +30,12 @@ def test_get_crypto_withdrawals_all_parameters(client, mocked):
     }
     mocked.get(f"{API}/crypto_withdrawals", json=answer)
 
-    assert client.get_crypto_withdrawals("BTC", ADDRESS, SEPT_1, "pending", 50, 2) == answer
+    assert (
+        client.get_crypto_withdrawals(
+            currency="BTC", address=ADDRESS, timestamp=SEPT_1, state="pending", limit=50, page=2
+        )
+        == answer
+    )
 
     request = assert_request(
         mocked,
@@ -115,7 +120,11 @@ def test_iter_crypto_withdrawals_walks_pages_with_filters(client, mocked):
     mocked.get(f"{API}/crypto_withdrawals", json={"models": [{"id": 3}], "total_pages": "10000"})
     mocked.get(f"{API}/crypto_withdrawals", json={"models": [], "total_pages": "10000"})
 
-    items = list(client.iter_crypto_withdrawals("ETH", ADDRESS, "2021-09-01", "processed"))
+    items = list(
+        client.iter_crypto_withdrawals(
+            currency="ETH", address=ADDRESS, timestamp="2021-09-01", state="processed"
+        )
+    )
 
     assert [item["id"] for item in items] == [1, 2, 3]
     assert len(mocked.calls) == 3
@@ -253,7 +262,7 @@ def test_get_crypto_withdrawal_addresses(client, mocked):
     answer = {"models": [{"id": 1, "address": ADDRESS}], "total_pages": 1}
     mocked.get(f"{API}/crypto_withdrawal_addresses", json=answer)
 
-    assert client.get_crypto_withdrawal_addresses("BTC", 100, 3) == answer
+    assert client.get_crypto_withdrawal_addresses("BTC", limit=100, page=3) == answer
 
     assert_request(
         mocked,
@@ -276,13 +285,15 @@ def test_get_crypto_withdrawal_addresses_currency_only(client, mocked):
     [
         (("",), "currency"),
         ((None,), "currency"),
-        (("BTC", 0), "limit"),
-        (("BTC", 1001), "limit"),
-        (("BTC", None, 0), "page"),
+        (("BTC", {"limit": 0}), "limit"),
+        (("BTC", {"limit": 1001}), "limit"),
+        (("BTC", {"page": 0}), "page"),
     ],
 )
 def test_get_crypto_withdrawal_addresses_validation(client, mocked, args, fragment):
-    assert_rejected(mocked, fragment, client.get_crypto_withdrawal_addresses, *args)
+    currency, *options = args
+    call = client.get_crypto_withdrawal_addresses
+    assert_rejected(mocked, fragment, call, currency, **(options[0] if options else {}))
 
 
 def test_iter_crypto_withdrawal_addresses(client, mocked):
@@ -326,7 +337,7 @@ def test_get_withdrawals_all_parameters(client, mocked):
     answer = {"models": [{"id": 77, "state": "pending"}], "total_pages": 1}
     mocked.get(f"{API}/withdrawals", json=answer)
 
-    assert client.get_withdrawals("JPY", "declined", 10, 1) == answer
+    assert client.get_withdrawals(currency="JPY", state="declined", limit=10, page=1) == answer
 
     assert_request(
         mocked,
@@ -364,7 +375,7 @@ def test_iter_withdrawals_walks_pages_with_filters(client, mocked):
     mocked.get(f"{API}/withdrawals", json={"models": [{"id": 2}], "total_pages": "10000"})
     mocked.get(f"{API}/withdrawals", json={"models": []})
 
-    assert [w["id"] for w in client.iter_withdrawals("USD", "pending")] == [1, 2]
+    assert [w["id"] for w in client.iter_withdrawals(currency="USD", state="pending")] == [1, 2]
 
     for index in range(3):
         assert_request(
@@ -453,7 +464,7 @@ def test_create_bank_account_minimal(client, mocked):
         mocked,
         "POST",
         "/bank_accounts",
-        body={"bank_account": {"acc_name": "Taro Yamada", "bank": "MUFG", "acc_number": "1234567"}},
+        body={"acc_name": "Taro Yamada", "bank": "MUFG", "acc_number": "1234567"},  # flat
     )
 
 
@@ -472,16 +483,14 @@ def test_create_bank_account_all_fields(client, mocked):
     )
 
     assert sent(mocked).body == {
-        "bank_account": {
-            "acc_name": "Jane Doe",
-            "bank": "DBS",
-            "acc_number": "0012",
-            "currency": "SGD",
-            "address": "1 Main St",
-            "bank_branch": "Raffles",
-            "swift": "DBSSSGSG",
-            "bank_statement": "statement.pdf",
-        }
+        "acc_name": "Jane Doe",
+        "bank": "DBS",
+        "acc_number": "0012",
+        "currency": "SGD",
+        "address": "1 Main St",
+        "bank_branch": "Raffles",
+        "swift": "DBSSSGSG",
+        "bank_statement": "statement.pdf",
     }
 
 
@@ -503,7 +512,7 @@ def test_get_fund_infos(client, mocked):
     answer = {"models": [{"id": 5, "currency": "JPY"}]}
     mocked.get(f"{API}/fund_infos", json=answer)
 
-    assert client.get_fund_infos("JPY") == answer
+    assert client.get_fund_infos(currency="JPY") == answer
 
     assert_request(mocked, "GET", "/fund_infos", [("currency", "JPY")])
 
@@ -548,4 +557,4 @@ def test_create_fund_info_validation(client, mocked, args, fragment):
 
 @pytest.mark.parametrize("bad", ["", "J PY", 5])
 def test_get_fund_infos_bad_currency(client, mocked, bad):
-    assert_rejected(mocked, "currency", client.get_fund_infos, bad)
+    assert_rejected(mocked, "currency", client.get_fund_infos, currency=bad)

@@ -142,7 +142,16 @@ def test_iter_orders_passes_every_filter_and_custom_limit(client, mocked):
     mocked.get(f"{API}/orders", json={"models": [{"id": 9}], "total_pages": 1})
     mocked.get(f"{API}/orders", json={"models": []})
 
-    items = list(client.iter_orders("USD", 1, "live", True, trading_type="spot", limit=50))
+    items = list(
+        client.iter_orders(
+            funding_currency="USD",
+            product_id=1,
+            status="live",
+            with_details=True,
+            trading_type="spot",
+            limit=50,
+        )
+    )
 
     assert items == [{"id": 9}]
     assert [sent(mocked, i).query for i in range(2)] == [
@@ -194,7 +203,7 @@ def test_get_order_executions(client, mocked):
 def test_get_order_executions_limit_and_page(client, mocked):
     mocked.get(f"{API}/orders/123/executions", json={"models": []})
 
-    client.get_order_executions(123, 50, 3)
+    client.get_order_executions(123, limit=50, page=3)
 
     request = sent(mocked)
     assert request.query == [("limit", "50"), ("page", "3")]

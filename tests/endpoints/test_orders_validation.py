@@ -294,7 +294,9 @@ def test_bad_product_id_is_rejected(client, mocked, bad):
     assert_rejected(
         mocked, "product_id must be a positive integer", client.get_orders, product_id=bad
     )
-    assert_rejected(mocked, "product_id must be a positive integer", client.cancel_all_orders, bad)
+    assert_rejected(
+        mocked, "product_id must be a positive integer", client.cancel_all_orders, product_id=bad
+    )
 
 
 @pytest.mark.parametrize(
@@ -309,14 +311,14 @@ def test_bad_product_id_is_rejected(client, mocked, bad):
 )
 def test_bad_limit_is_rejected(client, mocked, limit, fragment):
     assert_rejected(mocked, fragment, client.get_orders, limit=limit)
-    assert_rejected(mocked, fragment, client.get_order_executions, 1, limit)
+    assert_rejected(mocked, fragment, client.get_order_executions, 1, limit=limit)
 
 
 @pytest.mark.parametrize("page", [0, -1, "x"])
 def test_bad_page_is_rejected(client, mocked, page):
     assert_rejected(mocked, "page must be a positive integer", client.get_orders, page=page)
     assert_rejected(
-        mocked, "page must be a positive integer", client.get_order_executions, 1, None, page
+        mocked, "page must be a positive integer", client.get_order_executions, 1, page=page
     )
 
 

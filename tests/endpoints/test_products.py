@@ -65,7 +65,9 @@ def test_get_ohlc(client, mocked):
 def test_get_funding_rate_history(client, mocked):
     mocked.get(f"{API}/products/603/funding_rate_history", json={"models": []})
 
-    client.get_funding_rate_history(603, "2021-01-01", 1612137600, limit=5)
+    client.get_funding_rate_history(
+        603, timestamp_gte="2021-01-01", timestamp_lte=1612137600, limit=5
+    )
 
     assert sent(mocked).query == [
         ("timestamp_gte", "1609459200"),

@@ -101,7 +101,9 @@ def test_iter_trades_walks_pages_with_filters(client, mocked):
     mocked.get(f"{API}/trades", json={"models": [{"id": 3}], "total_pages": "10000"})
     mocked.get(f"{API}/trades", json={"models": [], "total_pages": "10000"})
 
-    trades = list(client.iter_trades("USD", "closed", product_id=1, side="long"))
+    trades = list(
+        client.iter_trades(funding_currency="USD", status="closed", product_id=1, side="long")
+    )
 
     assert [t["id"] for t in trades] == [1, 2, 3]
     assert len(mocked.calls) == 3

@@ -70,15 +70,15 @@ def test_a_204_answer_is_none():
     [
         (
             http(200, b"<html>", content_type="text/html"),
-            "Invalid Response: status 200, text/html, body is not valid JSON",
+            "Invalid Response: status 200, text/html, not valid JSON (JSONDecodeError)",
         ),
         (
             http(200, b'{"a": NaN}'),
-            "Invalid Response: status 200, application/json, body is not valid JSON",
+            "Invalid Response: status 200, application/json, not valid JSON (ValueError)",
         ),
         (
             http(200, b"\xff\xfe", content_type="x" * 100),
-            f"Invalid Response: status 200, {'x' * 60}, body is not valid JSON",
+            f"Invalid Response: status 200, {'x' * 60}, not valid JSON (UnicodeDecodeError)",
         ),
     ],
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from quoine import NonceGenerator
-from quoine.client import Quoinex
+from quoine.client import Liquid, Quoinex
 from quoine.exceptions import QuoineError
 from quoine.sandbox import Sandbox
 
@@ -96,3 +96,46 @@ def test_clients_of_one_token_can_share_nonces_and_limits(strict_sandbox):
         client.get_fiat_accounts()
     assert second_shares_limiter.rate_limiter is first.rate_limiter
     assert first.nonces is second.nonces is shared
+
+
+@pytest.mark.case(71)
+def test_four_threads_each_with_its_own_client_of_one_token_get_no_nonce_error(strict_sandbox):
+    failures: list[BaseException] = []
+    done: list[int] = []
+    limiters: list[object] = []
+
+    def work() -> None:
+        client = Liquid(strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url)
+        limiters.append(client.rate_limiter)
+        for _ in range(100):
+            try:
+                client.get_fiat_accounts()
+                done.append(1)
+            except QuoineError as exc:  # pragma: no cover - reported by the assertion
+                failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(done) == 400
+    assert len({id(limiter) for limiter in limiters}) == 1  # one window for the token
+
+
+@pytest.mark.case(71)
+def test_a_client_made_after_another_ran_ahead_starts_above_its_nonces(strict_sandbox):
+    first = Liquid(strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url)
+    for _ in range(200):
+        first.get_fiat_accounts()
+    for _ in range(20_000):  # as a busy client does: run ahead of the millisecond clock
+        first.nonces()
+    first.get_fiat_accounts()
+    last = first.nonces.last
+    del first
+    second = Liquid(
+        strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url, max_retries=0
+    )
+    second.get_fiat_accounts()  # no "Nonce is too small", and no re-sign to hide one
+    assert second.nonces.last > last

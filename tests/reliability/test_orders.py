@@ -6,6 +6,7 @@ its fault injector.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,12 @@ from quoine.client import Quoinex
 from quoine.exceptions import (
     QuoineAmbiguousOrderError,
     QuoineConnectionError,
+    QuoineOrderNotFound,
     QuoineRateLimitError,
     QuoineResponseException,
     QuoineServerError,
     QuoineTimeoutError,
+    outcome_unknown,
 )
 from quoine.sandbox import Sandbox
 
@@ -251,3 +254,187 @@ def test_soak_200_orders_under_random_faults_no_duplicate_no_resend_none_unknown
     assert result.posts_per_client_order_id == {1: result.orders}
     assert (result.duplicates, result.resends, result.unknown_to_client) == (0, 0, 0)
     assert result.ambiguous > 0
+
+
+API = "https://api.quoine.com"
+
+
+def mock_client(**options: Any) -> Quoinex:
+    return Quoinex("1234", "x" * 40, rate_limit=None, **options)
+
+
+@pytest.mark.case(66)
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html>maintenance</html>",
+        b'{"id": 66, "client_order_id": "c-66", "price": "5',  # cut inside the JSON
+        b"",
+        b'{"id": NaN}',
+        b"\xff\xfe",
+    ],
+    ids=["html", "truncated-json", "empty", "nan", "not-utf8"],
+)
+def test_an_unreadable_2xx_order_answer_is_looked_up_not_resent(mocked, body):
+    mocked.post(f"{API}/orders", body=body)
+    mocked.get(f"{API}/orders/client:c-66", json={"id": 66, "client_order_id": "c-66"})
+    order = mock_client().create_limit_buy(1, "1", "2", client_order_id="c-66")
+    assert order == {"id": 66, "client_order_id": "c-66"}
+    assert [c.request.method for c in mocked.calls] == ["POST", "GET"]
+
+
+@pytest.mark.case(66)
+@pytest.mark.parametrize("body", [b"<html>ok</html>", b'{"id": 1'])
+def test_an_unreadable_2xx_order_answer_without_an_id_is_an_unknown_outcome(mocked, body):
+    mocked.post(f"{API}/orders", body=body)
+    with pytest.raises(QuoineAmbiguousOrderError) as info:
+        mock_client().create_limit_buy(1, "1", "2")
+    assert isinstance(info.value.__cause__, QuoineResponseException)
+    assert (info.value.attempts, len(mocked.calls)) == (1, 1)
+    assert outcome_unknown(info.value)
+
+
+@pytest.mark.case(68)
+def test_an_ambiguous_order_counts_the_attempt_that_was_sent(mocked):
+    refused = requests.exceptions.ConnectionError("Connection refused")
+    mocked.post(f"{API}/orders", body=refused)
+    mocked.post(f"{API}/orders", body=requests.exceptions.ReadTimeout("read timed out"))
+    with pytest.raises(QuoineAmbiguousOrderError) as info:
+        mock_client().create_limit_buy(1, "1", "2")
+    exc = info.value
+    assert isinstance(exc.__cause__, QuoineTimeoutError) and exc.__cause__.attempts == 2
+    assert exc.attempts == 2 and exc.sent is True  # never 0: it may have been placed
+    assert outcome_unknown(exc) is True
+    assert len(mocked.calls) == 2
+
+
+@pytest.mark.case(68)
+def test_an_order_not_found_after_lookups_counts_its_attempts(mocked):
+    mocked.post(f"{API}/orders", status=504, body="<html>timeout</html>")
+    for _ in range(3):
+        mocked.get(f"{API}/orders/client:c-68", status=404, json={"message": "Order not found"})
+    with pytest.raises(QuoineAmbiguousOrderError) as info:
+        mock_client().create_limit_buy(1, "1", "2", client_order_id="c-68")
+    assert info.value.attempts == 1 and outcome_unknown(info.value)
+
+
+CANCELLED = {"id": 5, "client_order_id": "c-5", "status": "cancelled"}
+FILLED = {"id": 5, "client_order_id": "c-5", "status": "filled"}
+NOT_FOUND = {"message": "Order not found"}
+LOST = requests.exceptions.ReadTimeout("read timed out")
+
+
+def cancel_by(client: Quoinex, how: str) -> Any:
+    if how == "id":
+        return client.cancel_order(5)
+    return client.cancel_order_by_client_order_id("c-5")
+
+
+def cancel_urls(how: str) -> tuple[str, str]:
+    path = f"{API}/orders/5" if how == "id" else f"{API}/orders/client:c-5"
+    return f"{path}/cancel", path
+
+
+@pytest.mark.case(69)
+@pytest.mark.parametrize("how", ["id", "client_order_id"])
+def test_a_resent_cancel_answered_not_found_returns_the_cancelled_order(mocked, how):
+    cancel, lookup = cancel_urls(how)
+    mocked.put(cancel, body=LOST)  # cancelled, then the answer was lost
+    mocked.put(cancel, status=404, json=NOT_FOUND)
+    mocked.get(lookup, json=CANCELLED)
+    assert cancel_by(mock_client(), how) == CANCELLED
+    assert [c.request.method for c in mocked.calls] == ["PUT", "PUT", "GET"]
+
+
+@pytest.mark.case(69)
+@pytest.mark.parametrize("how", ["id", "client_order_id"])
+def test_a_resent_cancel_of_an_order_that_filled_is_not_found(mocked, how):
+    cancel, lookup = cancel_urls(how)
+    mocked.put(cancel, body=LOST)
+    mocked.put(cancel, status=404, json=NOT_FOUND)
+    mocked.get(lookup, json=FILLED)
+    with pytest.raises(QuoineOrderNotFound) as info:
+        cancel_by(mock_client(), how)
+    assert info.value.attempts == 2
+
+
+@pytest.mark.case(69)
+@pytest.mark.parametrize("how", ["id", "client_order_id"])
+def test_a_resent_cancel_whose_order_cannot_be_read_is_an_unknown_outcome(mocked, how):
+    cancel, lookup = cancel_urls(how)
+    mocked.put(cancel, body=LOST)
+    mocked.put(cancel, status=404, json=NOT_FOUND)
+    mocked.get(lookup, body="<html>oops</html>")
+    with pytest.raises(QuoineAmbiguousOrderError) as info:
+        cancel_by(mock_client(), how)
+    exc = info.value
+    assert "could not be read (QuoineResponseException)" in str(exc)
+    assert isinstance(exc.__cause__, QuoineOrderNotFound)
+    assert exc.attempts == 2 and outcome_unknown(exc)
+    assert exc.client_order_id == (None if how == "id" else "c-5")
+
+
+@pytest.mark.case(69)
+def test_a_cancel_answered_not_found_at_once_is_not_looked_up(mocked):
+    mocked.put(f"{API}/orders/5/cancel", status=404, json=NOT_FOUND)
+    with pytest.raises(QuoineOrderNotFound) as info:
+        mock_client().cancel_order(5)
+    assert info.value.attempts == 1 and len(mocked.calls) == 1
+
+
+@pytest.mark.case(69)
+def test_a_cancel_whose_answers_are_all_lost_is_settled_by_a_lookup(mocked):
+    for _ in range(2):
+        mocked.put(f"{API}/orders/5/cancel", body=LOST)
+    mocked.get(f"{API}/orders/5", json=CANCELLED)
+    assert mock_client(max_retries=1).cancel_order(5) == CANCELLED
+    assert [c.request.method for c in mocked.calls] == ["PUT", "PUT", "GET"]
+
+
+@pytest.mark.case(69)
+def test_a_cancel_with_an_unreadable_answer_of_a_live_order_raises_it(mocked):
+    mocked.put(f"{API}/orders/5/cancel", body="<html>ok</html>")
+    mocked.get(f"{API}/orders/5", json={**CANCELLED, "status": "live"})
+    with pytest.raises(QuoineResponseException):
+        mock_client().cancel_order(5)
+
+
+@pytest.mark.case(70)
+@pytest.mark.parametrize("how", ["id", "client_order_id"])
+def test_an_edit_whose_answer_was_lost_is_looked_up_not_resent(mocked, how):
+    path = f"{API}/orders/5" if how == "id" else f"{API}/orders/client:c-5"
+    mocked.put(path, body=LOST)
+    mocked.get(path, json={"id": 5, "quantity": "0.0200", "price": 510.0})
+    client = mock_client()
+    if how == "id":
+        order = client.update_live_order(5, quantity="0.02", price="510")
+    else:
+        order = client.update_live_order_by_client_order_id("c-5", quantity="0.02", price="510")
+    assert order == {"id": 5, "quantity": "0.0200", "price": Decimal("510.0")}
+    assert [c.request.method for c in mocked.calls] == ["PUT", "GET"]
+
+
+@pytest.mark.case(70)
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ({"json": {"id": 5, "quantity": "0.01", "price": "500"}}, "does not show the new values"),
+        ({"body": "<html>oops</html>"}, "could not be read (QuoineResponseException)"),
+    ],
+)
+def test_an_edit_not_confirmed_by_the_lookup_is_an_unknown_outcome(mocked, answer, outcome):
+    mocked.put(f"{API}/orders/5", status=502, body="<html>bad gateway</html>")
+    mocked.get(f"{API}/orders/5", **answer)
+    with pytest.raises(QuoineAmbiguousOrderError, match=re.escape(outcome)) as info:
+        mock_client().update_live_order(5, price="510")
+    assert isinstance(info.value.__cause__, QuoineServerError)
+    assert info.value.attempts == 1 and outcome_unknown(info.value)
+    assert [c.request.method for c in mocked.calls] == ["PUT", "GET"]
+
+
+@pytest.mark.case(70)
+def test_an_edit_refused_by_the_exchange_is_not_looked_up(mocked):
+    mocked.put(f"{API}/orders/5", status=422, json={"message": "Can not update non-live order"})
+    with pytest.raises(QuoineOrderNotFound):
+        mock_client().update_live_order(5, price="510")
+    assert len(mocked.calls) == 1

@@ -7,6 +7,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -47,17 +48,17 @@ class Api:
     def get(self, path: str, **kw: Any) -> Any:
         resp = self.request("GET", path, **kw)
         assert resp.status_code == 200, resp.text
-        return resp.json()
+        return resp.json(parse_float=Decimal)
 
     def post(self, path: str, body: Any = None) -> Any:
         resp = self.request("POST", path, body)
         assert resp.status_code == 200, resp.text
-        return resp.json()
+        return resp.json(parse_float=Decimal)
 
     def put(self, path: str, body: Any = None) -> Any:
         resp = self.request("PUT", path, body)
         assert resp.status_code == 200, resp.text
-        return resp.json()
+        return resp.json(parse_float=Decimal)
 
     def order(self, **fields: Any) -> Any:
         return self.post("/orders", {"order": fields})

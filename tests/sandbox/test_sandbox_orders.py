@@ -62,7 +62,7 @@ def test_limit_reserves_and_cancel_releases(api):
     assert details == [{"object_type": "Order", "object_id": order["id"], "amount": "20060.0"}]
     cancelled = api.put(f"/orders/{order['id']}/cancel")
     assert cancelled["status"] == "cancelled"
-    assert api.get("/accounts/USD")["reserved_balance"] == "0.0"
+    assert api.get("/accounts/USD")["reserved_balance"] == 0
     again = api.request("PUT", f"/orders/{order['id']}/cancel")
     assert again.status_code == 404
     assert again.json() == {"message": "Order not found"}
@@ -172,7 +172,7 @@ def test_edit_and_client_order_id_paths(api):
     got = api.get("/orders/client:my-order-1")
     assert got["id"] == order["id"] and got["client_order_id"] == "my-order-1"
     edited = api.put("/orders/client:my-order-1", {"order": {"quantity": "0.2", "price": "21000"}})
-    assert edited["quantity"] == "0.2" and edited["price"] == "21000.0"
+    assert edited["quantity"] == "0.2" and edited["price"] == D("21000.0")  # a number
     assert D(api.get("/accounts/USD")["reserved_balance"]) == D("4200") * (1 + FEE)
     dup = api.request(
         "POST",
@@ -259,7 +259,7 @@ def test_flat_body_numbers_and_string_ids(api):
         "/orders",
         {"order_type": "limit", "product_id": "1", "side": "buy", "quantity": 0.1, "price": 20000},
     )
-    assert order["quantity"] == "0.1" and order["price"] == "20000.0"
+    assert order["quantity"] == "0.1" and order["price"] == D("20000.0")
     assert api.get(f"/orders/{order['id']}")["id"] == order["id"]
 
 

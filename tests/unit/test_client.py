@@ -22,15 +22,22 @@ from quoine.exceptions import (
 )
 
 
-def test_exchange_presets_differ_only_in_api_url():
+def test_exchange_presets_differ_only_in_api_url_and_documented_rate_limit():
     assert Quoine.API_URL == Quoinex.API_URL == "https://api.quoine.com"
     assert Qryptos.API_URL == "https://api.qryptos.com"
     assert Liquid.API_URL == "https://api.liquid.com"
     assert issubclass(Qryptos, Quoinex) and issubclass(Liquid, Quoinex)
     assert issubclass(Quoinex, Quoine)
-    for cls in (Quoinex, Qryptos, Liquid):
-        own = {k for k in vars(cls) if not k.startswith("_")}
-        assert own == {"API_URL"}
+    for cls in (Quoinex, Qryptos):
+        assert {k for k in vars(cls) if not k.startswith("_")} == {"API_URL"}
+    assert {k for k in vars(Liquid) if not k.startswith("_")} == {"API_URL", "DEFAULT_RATE_LIMIT"}
+    # Quoine-era docs: 300 requests per 5 minutes; Liquid's: 600.
+    assert Quoinex.DEFAULT_RATE_LIMIT == Qryptos.DEFAULT_RATE_LIMIT == (300, 300.0)
+    assert Liquid.DEFAULT_RATE_LIMIT == (600, 300.0)
+    for cls, calls in ((Quoinex, 300), (Qryptos, 300), (Liquid, 600)):
+        limiter = cls().rate_limiter
+        assert limiter is not None
+        assert (limiter.calls, limiter.period, limiter.max_wait) == (calls, 300.0, None)
 
 
 @pytest.mark.parametrize(
@@ -201,7 +208,7 @@ def test_2xx_non_json_raises_response_exception_caught_as_request_exception(clie
     with pytest.raises(QuoineRequestException) as info:
         client.get_products()
     assert isinstance(info.value, QuoineResponseException)
-    assert str(info.value).startswith("QuoineResponseException: Invalid Response: status 200")
+    assert str(info.value).startswith("Invalid Response: status 200")
     assert info.value.body == "<html>maintenance</html>"
 
 
@@ -317,3 +324,89 @@ def test_reset_after_sending_may_have_been_sent(client, mocked):
     assert info.value.__cause__.sent is True
     assert info.value.client_order_id is None
     assert len(mocked.calls) == 1  # not sent again, and nothing to look up
+
+
+@pytest.mark.case(67)
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [
+        ({"vendor_id": "€1"}, "vendor_id"),
+        ({"vendor_id": "1\r\nX-Injected: 1"}, "vendor_id"),
+        ({"vendor_id": "1\n"}, "vendor_id"),
+        ({"vendor_id": " 1"}, "vendor_id"),
+        ({"vendor_id": "é"}, "vendor_id"),  # latin-1, but not what a header should carry
+        ({"vendor_id": "a\x00b"}, "vendor_id"),
+        ({"vendor_id": "a\x7fb"}, "vendor_id"),
+        ({"vendor_id": ""}, "vendor_id"),
+        ({"vendor_id": b"1"}, "vendor_id"),
+        ({"vendor_id": 1.5}, "vendor_id"),
+        ({"language": "日本語"}, "language"),
+        ({"language": "en\r\nX-Injected: 1"}, "language"),
+        ({"language": "en\t"}, "language"),
+        ({"language": ["en"]}, "language"),
+    ],
+)
+def test_header_values_the_wire_cannot_carry_are_refused_by_the_constructor(options, name):
+    with pytest.raises(QuoineValidationError, match=f"^{name} must be printable ASCII"):
+        Quoinex(TOKEN_ID, SECRET, **options)
+
+
+@pytest.mark.case(67)
+def test_header_values_that_fit_are_sent_as_given(mocked):
+    mocked.get(f"{API}/products", json=[])
+    Quoinex(TOKEN_ID, SECRET, vendor_id=7, language="zh-TW, en;q=0.5").get_products()
+    headers = sent(mocked).headers
+    assert headers["X-Quoine-Vendor-ID"] == "7"
+    assert headers["Accept-Language"] == "zh-TW, en;q=0.5"
+
+
+@pytest.mark.case(67)
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://host\r\nX-Injected: 1", "must not contain spaces or control characters"),
+        ("http://ho st", "must not contain spaces or control characters"),
+        ("http://host/\x00", "must not contain spaces or control characters"),
+        ("http://host:port", "has an invalid port"),
+        ("http://host:99999", "has an invalid port"),
+        ("http://", "has no host"),
+        ("http:///path", "has no host"),
+        ("http://host/?a=1", "must not have a query or a fragment"),
+        ("http://host/#x", "must not have a query or a fragment"),
+        ("ftp://host", "must start with http:// or https://"),
+        (b"http://host", "must start with http:// or https://"),
+    ],
+)
+def test_bad_api_urls_are_refused_by_the_constructor(url, problem):
+    with pytest.raises(QuoineValidationError, match=f"^api_url {problem}"):
+        Quoinex(api_url=url)
+
+
+@pytest.mark.case(67)
+@pytest.mark.parametrize("token", ["12\r\n34", "12 34", "\t1234", "12\x0034"])
+def test_token_ids_with_spaces_or_control_characters_are_refused(token):
+    with pytest.raises(QuoineValidationError, match=r"^api_token_id"):
+        Quoinex(token, SECRET)
+
+
+@pytest.mark.case(74)
+def test_clients_of_one_token_share_nonces_and_limiter_unless_told_otherwise():
+    from quoine import NonceGenerator
+    from quoine.ratelimit import RateLimiter
+
+    first, second = Liquid(TOKEN_ID, SECRET), Liquid(TOKEN_ID, SECRET)
+    assert first.nonces is second.nonces
+    assert first.rate_limiter is second.rate_limiter
+    assert first.rate_limiter is not None and first.rate_limiter.calls == 600
+    # another token, another host, or an explicit choice: not shared
+    assert Liquid("5678", SECRET).nonces is not first.nonces
+    assert Liquid(TOKEN_ID, SECRET, api_url="http://127.0.0.1:1").nonces is not first.nonces
+    assert Quoinex(TOKEN_ID, SECRET).rate_limiter is not first.rate_limiter
+    own = NonceGenerator()
+    assert Liquid(TOKEN_ID, SECRET, nonces=own).nonces is own
+    assert Liquid(TOKEN_ID, SECRET, rate_limit=(600, 300)).rate_limiter is not first.rate_limiter
+    limiter = RateLimiter(5, 1)
+    assert Liquid(TOKEN_ID, SECRET, rate_limit=limiter).rate_limiter is limiter
+    assert Liquid(TOKEN_ID, SECRET, rate_limit=None).rate_limiter is None
+    # public clients have no token to share by
+    assert Liquid().rate_limiter is not Liquid().rate_limiter

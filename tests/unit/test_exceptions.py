@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
+import traceback
+from pathlib import Path
 
 import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quoine import _decode
 from quoine import exceptions as ex
+from quoine._decode import api_error, api_exception_for, retry_after_seconds
 from quoine.exceptions import (
     QuoineAPIException,
     QuoineAuthenticationError,
@@ -25,9 +30,6 @@ from quoine.exceptions import (
     QuoineServerError,
     QuoineServiceUnavailable,
     QuoineUnprocessableError,
-    api_exception_for,
-    raise_for_error_response,
-    retry_after_seconds,
 )
 
 
@@ -45,9 +47,13 @@ def make_response(status: int, body: bytes | str | object, headers: dict | None 
     return response
 
 
+def raise_api_error(response: requests.Response) -> None:
+    raise api_error(response)
+
+
 def raised(status, body, headers=None) -> QuoineAPIException:
     with pytest.raises(QuoineAPIException) as info:
-        raise_for_error_response(make_response(status, body, headers))
+        raise_api_error(make_response(status, body, headers))
     return info.value
 
 
@@ -94,7 +100,7 @@ def test_message_body_attributes_and_legacy_messages():
     assert error.messages == {"message": "Order not found"}  # 0.1.x: the whole dict
     assert error.errors is None and error.code is None
     assert error.body == '{"message": "Order not found"}'
-    assert str(error) == "QuoineOrderNotFound: 404 Not Found: Order not found"
+    assert str(error) == "404 Not Found: Order not found"
 
 
 def test_errors_body_attributes_and_legacy_messages():
@@ -103,9 +109,7 @@ def test_errors_body_attributes_and_legacy_messages():
     assert error.errors == {"user": ["not_enough_free_balance"]}
     assert error.code == "not_enough_free_balance"
     assert error.message == "user: not_enough_free_balance"
-    assert str(error) == (
-        "QuoineInsufficientFunds: 422 Unprocessable Entity: user: not_enough_free_balance"
-    )
+    assert str(error) == ("422 Unprocessable Entity: user: not_enough_free_balance")
     assert error.args == (422, "user: not_enough_free_balance")
 
 
@@ -144,7 +148,7 @@ def test_huge_and_undecodable_bodies_stay_short():
 @settings(max_examples=300, deadline=None)
 def test_str_never_raises_for_any_bytes(status, body):
     with pytest.raises(QuoineAPIException) as info:
-        raise_for_error_response(make_response(status, body))
+        raise_api_error(make_response(status, body))
     assert len(str(info.value)) <= 500
     repr(info.value)
 
@@ -162,7 +166,7 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 def test_str_never_raises_for_any_json(status, body):
     with pytest.raises(QuoineAPIException) as info:
-        raise_for_error_response(make_response(status, body))
+        raise_api_error(make_response(status, body))
     assert len(str(info.value)) <= 500
 
 
@@ -173,7 +177,9 @@ def test_str_never_raises_for_any_json(status, body):
         ({"Retry-After": "86400"}, "", 86400.0),
         ({}, "API rate limit exceeded. Please retry after 300s", 300.0),
         ({"Retry-After": "garbage"}, "Please retry after 60s", 60.0),
-        ({"Retry-After": "-5"}, "", None),
+        ({"Retry-After": "-5"}, "", 0.0),  # every way of saying "now" is 0
+        ({"Retry-After": "0"}, "", 0.0),
+        ({"Retry-After": "0.0"}, "", 0.0),
         ({"Retry-After": "nan"}, "", None),
         ({}, "slow down", None),
         ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, "", 0.0),
@@ -185,7 +191,7 @@ def test_retry_after(headers, message, expected):
 
 
 def test_retry_after_http_date_in_future(monkeypatch):
-    monkeypatch.setattr(ex.time, "time", lambda: 1445412470.0)  # 10 s before the date
+    monkeypatch.setattr(_decode.time, "time", lambda: 1445412470.0)  # 10 s before the date
     assert retry_after_seconds({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, "") == 10.0
 
 
@@ -216,3 +222,265 @@ def test_public_names_are_sorted_and_exported():
     assert ex.__all__ == sorted(ex.__all__)
     for name in ex.__all__:
         assert hasattr(ex, name)
+
+
+# --- the error shapes of every API era -------------------------------------------------
+
+LIQUID_BODY = {
+    "message": "Submitted withdrawal amount is invalid",
+    "code": "valid_amount",
+    "additional_data": [{"minimum": "0.001"}],
+}
+
+
+@pytest.mark.case(42)
+def test_liquid_error_shape_keeps_code_and_additional_data():
+    error = raised(422, LIQUID_BODY)
+    assert type(error) is QuoineUnprocessableError
+    assert error.code == "valid_amount"
+    assert error.additional_data == [{"minimum": "0.001"}]
+    assert error.message == "Submitted withdrawal amount is invalid"
+    assert error.errors is None
+    assert error.messages == LIQUID_BODY  # 0.1.x: the whole dict when it has "message"
+    assert str(error) == "422 Unprocessable Entity: Submitted withdrawal amount is invalid"
+
+
+@pytest.mark.case(42)
+@pytest.mark.parametrize(
+    ("status", "code", "cls"),
+    [
+        (422, "not_enough_free_balance", ex.QuoineInsufficientFundsError),
+        (400, "not_enough_fund", ex.QuoineInsufficientFundsError),
+        (422, "less_than_order_size", ex.QuoineInvalidOrderError),
+        (404, "order_not_found", ex.QuoineOrderNotFoundError),
+        (422, "valid_amount", QuoineUnprocessableError),
+        (400, "valid_amount", QuoineBadRequestError),
+    ],
+)
+def test_liquid_code_chooses_the_class(status, code, cls):
+    error = raised(status, {"message": "localised text", "code": code, "additional_data": []})
+    assert type(error) is cls
+    assert (error.code, error.additional_data) == (code, [])
+
+
+@pytest.mark.case(42)
+@pytest.mark.parametrize(
+    ("body", "message", "code", "errors"),
+    [
+        ({"message": "Order not found"}, "Order not found", None, None),
+        (
+            {"errors": {"quantity": ["less_than_order_size"]}},
+            "quantity: less_than_order_size",
+            "less_than_order_size",
+            {"quantity": ["less_than_order_size"]},
+        ),
+        ({"error": "Currency missing"}, "Currency missing", None, None),
+        ({"error": {"msg": "Currency missing"}}, "Currency missing", None, None),
+        ({"success": False, "message": "Invalid params"}, "Invalid params", None, None),
+        ({"user": ["not_enough_fund"]}, "user: not_enough_fund", "not_enough_fund", None),
+        ("API Authentication failed", "API Authentication failed", None, None),
+        (
+            "<html>\n  <h1>Bad   gateway</h1>\n</html>",
+            "<html> <h1>Bad gateway</h1> </html>",
+            None,
+            None,
+        ),
+    ],
+)
+def test_every_error_shape_is_read(body, message, code, errors):
+    error = raised(400, body)
+    assert (error.message, error.code) == (message, code)
+    if errors is not None:
+        assert error.errors == errors
+    assert error.additional_data is None
+
+
+@pytest.mark.case(42)
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"message": "x", "code": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        b'{"message": 1e999999999999999999999}',
+        b'{"code": "' + b"c" * 100_000 + b'"}',
+        b'{"message": "\\ud800"}',
+    ],
+)
+def test_unreadable_or_deep_error_bodies_give_a_usable_exception(body):
+    error = raised(422, body)
+    assert type(error) is QuoineUnprocessableError
+    assert len(str(error)) <= ex.MAX_STR_LENGTH
+    assert len(repr(error)) <= 1000
+    assert error.code is None or len(error.code) <= 100
+
+
+@pytest.mark.case(42)
+def test_a_json_error_body_too_deep_to_dump_still_has_a_message():
+    depth = 400
+    body = b"[" * depth + b"]" * depth
+    error = raised(500, body)
+    assert error.message.startswith("[[[")
+
+
+# --- built from plain data --------------------------------------------------------------
+
+
+def test_api_exception_from_plain_data():
+    error = ex.QuoineInsufficientFundsError(
+        status_code=422,
+        reason="Unprocessable Entity",
+        message="user: not_enough_free_balance",
+        errors={"user": ["not_enough_free_balance"]},
+        code="not_enough_free_balance",
+        additional_data=None,
+        body="{}",
+        retry_after=None,
+    )
+    assert str(error) == "422 Unprocessable Entity: user: not_enough_free_balance"
+    assert error.args == (422, "user: not_enough_free_balance")
+    assert (error.response, error.request) == (None, None)
+    assert error.code == "not_enough_free_balance"
+    assert error.errors == {"user": ["not_enough_free_balance"]}
+    assert error.body == "{}" and error.messages is None
+
+
+def test_api_exception_from_a_response_alone_as_in_0_1():
+    response = make_response(503, b"down")
+    error = QuoineAPIException(response)
+    assert (error.status_code, error.reason, error.response) == (
+        503,
+        "Service Unavailable",
+        response,
+    )
+    assert error.request is response.request
+    assert str(error) == "503 Service Unavailable"
+
+
+def test_client_rate_limit_error_attributes():
+    error = ex.QuoineClientRateLimitError("the limiter would wait 12.0 s", retry_after=12.0)
+    assert isinstance(error, QuoineRateLimitError)
+    assert (error.status_code, error.retry_after, error.message) == (
+        429,
+        12.0,
+        "the limiter would wait 12.0 s",
+    )
+    assert (error.response, error.request, error.errors, error.code) == (None, None, None, None)
+    assert error.messages == {"message": "the limiter would wait 12.0 s"}
+    assert str(error) == "the limiter would wait 12.0 s"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.retry_after, str(copy)) == (type(error), 12.0, str(error))
+
+
+def test_response_exception_from_plain_data():
+    error = ex.QuoineResponseException("Invalid Response: x", status_code=200, body="<html>")
+    assert (str(error), error.status_code, error.body, error.response) == (
+        "Invalid Response: x",
+        200,
+        "<html>",
+        None,
+    )
+    assert ex.outcome_unknown(error)
+
+
+# --- names and tracebacks ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("QuoineOrderNotFound", "QuoineOrderNotFoundError"),
+        ("QuoineInsufficientFunds", "QuoineInsufficientFundsError"),
+        ("QuoineInvalidOrder", "QuoineInvalidOrderError"),
+        ("QuoineServiceUnavailable", "QuoineServiceUnavailableError"),
+    ],
+)
+def test_earlier_names_are_aliases(old, new):
+    import quoine
+
+    assert getattr(ex, old) is getattr(ex, new)
+    assert getattr(quoine, old) is getattr(ex, new)
+    assert getattr(ex, new).__name__ == new
+
+
+def test_credentials_error_lives_with_the_others():
+    import quoine
+    from quoine import client
+
+    assert client.QuoineCredentialsError is ex.QuoineCredentialsError
+    assert quoine.QuoineCredentialsError is ex.QuoineCredentialsError
+    assert ex.QuoineCredentialsError.__module__ == "quoine.exceptions"
+    assert issubclass(ex.QuoineCredentialsError, QuoineError)
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            lambda: raised(422, {"errors": {"user": ["not_enough_free_balance"]}}),
+            "quoine.exceptions.QuoineInsufficientFundsError: 422 Unprocessable Entity: "
+            "user: not_enough_free_balance\n",
+        ),
+        (
+            lambda: ex.QuoineTimeoutError("read timed out", sent=True),
+            "quoine.exceptions.QuoineTimeoutError: read timed out\n",
+        ),
+        (
+            lambda: ex.QuoineResponseException("Invalid Response: status 200", status_code=200),
+            "quoine.exceptions.QuoineResponseException: Invalid Response: status 200\n",
+        ),
+        (
+            lambda: ex.QuoineClientRateLimitError("would wait 9 s", retry_after=9.0),
+            "quoine.exceptions.QuoineClientRateLimitError: would wait 9 s\n",
+        ),
+    ],
+)
+def test_traceback_names_the_class_once(error, line):
+    exc = error()
+    assert traceback.format_exception_only(type(exc), exc) == [line]
+
+
+# --- the documented tree is the real one ------------------------------------------------
+
+TREE_LINE = re.compile(r"^(?P<indent>[ │├└─]*)(?P<name>Quoine\w+)")
+
+
+def documented_tree(text: str) -> dict[str, str | None]:
+    """Each class of the first tree in ``text`` mapped to its parent in the tree."""
+    start = text.index("    QuoineError\n")
+    parents: dict[str, str | None] = {}
+    stack: list[tuple[int, str]] = []
+    for line in text[start:].splitlines():
+        match = TREE_LINE.match(line)
+        if not match:
+            break
+        depth = len(match["indent"])
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        parents[match["name"]] = stack[-1][1] if stack else None
+        stack.append((depth, match["name"]))
+    return parents
+
+
+def exception_classes() -> dict[str, type]:
+    return {
+        name: value
+        for name, value in vars(ex).items()
+        if isinstance(value, type) and issubclass(value, QuoineError) and value.__name__ == name
+    }
+
+
+@pytest.mark.parametrize("where", ["module docstring", "docs/exceptions.rst"])
+def test_documented_tree_matches_the_classes(where):
+    if where == "module docstring":
+        text = ex.__doc__ or ""
+    else:
+        text = (Path(__file__).resolve().parents[2] / "docs" / "exceptions.rst").read_text()
+    tree = documented_tree(text)
+    classes = exception_classes()
+    assert set(tree) == set(classes)
+    for name, parent in tree.items():
+        if parent is None:
+            assert classes[name] is QuoineError
+        else:
+            assert classes[parent] in classes[name].__bases__, f"{name} under {parent}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from quoine._http import dump_json, json_default
+from quoine._decode import dump_json, json_default
 
 
 def test_decimals_are_written_as_plain_strings():

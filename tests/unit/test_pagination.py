@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+import responses
+from _helpers import API
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quoine.exceptions import QuoineValidationError
+from quoine.client import Quoinex
+from quoine.exceptions import QuoineResponseException, QuoineValidationError
 from quoine.pagination import iter_executions_since, iter_pages
 
 
@@ -178,3 +185,143 @@ def test_executions_walk_property_against_a_server_that_cuts_pages(limit_and_cou
     data = make_executions([(1000 + i, c) for i, c in enumerate(counts)])
     fetch, _ = executions_server(data, complete_last_second=False)
     assert ids(iter_executions_since(fetch, 1, 0, limit=limit)) == ids(data)
+
+
+# --- 45: walks that a server cannot make endless ---------------------------------------------
+
+
+EXECUTIONS = [
+    {"id": 100 - n, "quantity": "0.1", "price": "500.0", "created_at": 1_514_764_800 - n}
+    for n in range(5)
+]
+
+
+def page_server(mock, answer):
+    """Serve GET /executions with ``answer(page, limit)``; return the pages asked for."""
+    asked = []
+
+    def callback(request):
+        query = parse_qs(urlsplit(request.url).query)
+        page, limit = int(query["page"][0]), int(query["limit"][0])
+        asked.append(page)
+        return 200, {}, json.dumps(answer(page, limit))
+
+    mock.add_callback(responses.GET, f"{API}/executions", callback=callback)
+    return asked
+
+
+def last_page_again(page, limit):
+    # Pages of 3 whatever the limit; every page past the last is the last page again.
+    current = min(page, 2)
+    start = (current - 1) * 3
+    return {"models": EXECUTIONS[start : start + 3], "current_page": current, "total_pages": 2}
+
+
+def page_ignored(page, limit):
+    return {"models": EXECUTIONS[:limit], "current_page": 1, "total_pages": 1}
+
+
+def page_ignored_pages_of_three(page, limit):
+    return {"models": EXECUTIONS[:3], "current_page": 1, "total_pages": 2}
+
+
+@pytest.mark.case(45)
+@pytest.mark.parametrize(
+    ("server", "expected_ids", "requests"),
+    [
+        (last_page_again, [100, 99, 98, 97, 96], [1, 2, 3]),
+        (page_ignored, [100, 99, 98, 97, 96], [1, 2]),
+        (page_ignored_pages_of_three, [100, 99, 98], [1, 2]),
+    ],
+    ids=["last page served again", "page ignored", "page ignored, pages of 3"],
+)
+def test_iter_executions_ends_against_a_server_that_repeats_pages(
+    caplog, server, expected_ids, requests
+):
+    with responses.RequestsMock() as mock:
+        asked = page_server(mock, server)
+        client = Quoinex(rate_limit=None, max_retries=0)
+        with caplog.at_level(logging.WARNING, logger="quoine"):
+            got = list(client.iter_executions(1))
+    assert [item["id"] for item in got] == expected_ids
+    assert asked == requests
+    [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert record.name == "quoine"
+    assert record.getMessage() == (
+        f"page {requests[-1]} brought nothing new (the server answered with the previous "
+        f"page again): the walk stops after {len(expected_ids)} items"
+    )
+
+
+@pytest.mark.case(45)
+def test_iter_pages_skips_items_the_previous_page_brought():
+    # An order placed during the walk shifts one item from page 1 onto page 2.
+    pages = {1: [{"id": 9}, {"id": 8}], 2: [{"id": 8}, {"id": 7}], 3: [{"id": 7}, {"id": 7}], 4: []}
+    got = list(iter_pages(lambda limit, page: pages[page], limit=2))
+    assert [item["id"] for item in got] == [9, 8, 7]
+
+
+@pytest.mark.case(45)
+def test_iter_pages_keeps_items_without_ids_apart_by_content():
+    pages = {1: [{"a": 1}, {"a": 2}], 2: [{"a": 2}, {"a": 3}], 3: []}
+    got = list(iter_pages(lambda limit, page: pages[page], limit=2))
+    assert got == [{"a": 1}, {"a": 2}, {"a": 3}]
+
+
+@pytest.mark.case(45)
+@pytest.mark.parametrize("models", [5, "abc", {"id": 1}])
+def test_iter_pages_refuses_models_that_are_not_a_list(models):
+    with pytest.raises(QuoineResponseException, match="page 1: models is a"):
+        list(iter_pages(lambda limit, page: {"models": models}))
+
+
+def timestamp_ignored(executions):
+    calls = []
+
+    def fetch(product_id, since, limit):
+        calls.append(since)
+        return executions[:limit]
+
+    return fetch, calls
+
+
+@pytest.mark.case(45)
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 1000])
+def test_timestamp_walk_ends_against_a_server_that_ignores_timestamp(caplog, limit):
+    executions = make_executions([(10, 2), (11, 1), (12, 2)])
+    fetch, calls = timestamp_ignored(executions)
+    with caplog.at_level(logging.WARNING, logger="quoine"):
+        got = list(iter_executions_since(fetch, 1, 10, limit=limit))
+    assert len(calls) <= 4
+    assert len(ids(got)) == len(set(ids(got)))  # never twice
+    assert set(ids(got)) <= set(ids(executions))
+    [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "the server answered with older executions only (it ignores timestamp)" in (
+        record.getMessage()
+    )
+
+
+@pytest.mark.case(45)
+def test_timestamp_walk_through_the_client_against_a_server_that_ignores_timestamp(caplog):
+    oldest = [
+        {"id": n, "quantity": "1", "price": "500", "created_at": 1_514_764_800 + n}
+        for n in range(3)
+    ]
+    with responses.RequestsMock() as mock:
+        mock.get(f"{API}/executions", json=oldest)
+        client = Quoinex(rate_limit=None, max_retries=0)
+        with caplog.at_level(logging.WARNING, logger="quoine"):
+            got = list(client.iter_executions_since_time(1, 1_514_764_800))
+        timestamps = [parse_qs(urlsplit(c.request.url).query)["timestamp"] for c in mock.calls]
+    assert [item["id"] for item in got] == [0, 1, 2]
+    assert timestamps == [["1514764800"], ["1514764803"]]
+    assert any("ignores timestamp" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.case(45)
+@pytest.mark.parametrize(
+    "row", [{"id": 1}, {"id": 1, "created_at": "soon"}, {"id": 1, "created_at": None}]
+)
+def test_timestamp_walk_refuses_executions_without_a_time(row):
+    with pytest.raises(QuoineResponseException, match="an execution without a valid created_at"):
+        list(iter_executions_since(lambda product_id, since, limit: [row], 1, 10))

@@ -6,7 +6,7 @@ import threading
 from bisect import bisect_right
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quoine.exceptions import (
@@ -18,21 +18,31 @@ from quoine.ratelimit import RateLimiter
 
 
 class FakeClock:
-    """Shared fake time: sleeping moves it forward, never back."""
+    """Shared fake time: a sleeper wakes at the time it asked for, never moving time back.
+
+    Time moves only by :meth:`advance` and :meth:`sleep`. Like a real clock, two
+    threads sleeping at once wake at their own wake-up times: the clock goes to
+    the later of "now" and the sleeper's wake-up time, not forward by the sum
+    of both sleeps. So what the tests measure does not depend on how the
+    threads happen to be scheduled.
+    """
 
     def __init__(self) -> None:
         self.now = 1000.0
         self.lock = threading.Lock()
         self.slept: list[float] = []
+        self._read_at: dict[int, float] = {}  # per thread: the time it last read
 
     def __call__(self) -> float:
         with self.lock:
+            self._read_at[threading.get_ident()] = self.now
             return self.now
 
     def sleep(self, seconds: float) -> None:
         with self.lock:
             self.slept.append(seconds)
-            self.now += seconds
+            since = self._read_at.get(threading.get_ident(), self.now)
+            self.now = max(self.now, since + seconds)
 
     def advance(self, seconds: float) -> None:
         with self.lock:
@@ -69,13 +79,16 @@ def limiter(
 
 
 def most_in_any_window(times: list[float], period: float) -> int:
-    """The largest number of ``times`` inside any window ``(t - period, t]``.
+    """The largest number of ``times`` inside any window ending at one of them.
 
     Half-open like the API's (and the sandbox's) count: a request exactly one
-    period old has left the window.
+    period old has left the window. "Still inside at ``t``" is ``s + period > t``,
+    computed as the limiter computes it, so float rounding cannot make the
+    check and the limiter disagree.
     """
     ordered = sorted(times)
-    return max(bisect_right(ordered, t) - bisect_right(ordered, t - period) for t in ordered)
+    expiries = [s + period for s in ordered]  # sorted too: adding is monotonic
+    return max(bisect_right(ordered, t) - bisect_right(expiries, t) for t in ordered)
 
 
 def fixed_window_peak(times: list[float], period: float) -> int:
@@ -150,6 +163,9 @@ def _seconds(low: int, high: int) -> st.SearchStrategy[float]:
 
 
 @settings(max_examples=60, deadline=None)
+@example(
+    calls=1, period=1.0525342447076014, steps=[(21.5874889363741, 0.0), (1.05253424470760, 0.0)]
+)
 @given(
     calls=st.integers(1, 20),
     period=_seconds(1, 100),
@@ -241,4 +257,55 @@ def test_bad_settings_rejected(options):
 
 
 def test_repr():
-    assert repr(RateLimiter(600, 300)) == "RateLimiter(calls=600, period=300, max_wait=300)"
+    assert repr(RateLimiter(600, 300)) == "RateLimiter(calls=600, period=300, max_wait=None)"
+    assert repr(RateLimiter(1, 0.5, max_wait=2)) == "RateLimiter(calls=1, period=0.5, max_wait=2)"
+
+
+@pytest.mark.case(61)
+def test_a_slot_rounding_to_zero_wait_still_counts():
+    # finish + period rounds to exactly "now", while now - period stays below finish:
+    # the old limiter kept the slot in the window but computed a wait of 0.0.
+    clock = FakeClock()
+    period = 1.0525342447076014
+    clock.now = 1021.5874889363741
+    limit = limiter(clock, calls=1, period=period, max_wait=10)
+    limit.acquire()
+    limit.release()
+    clock.now = 1021.5874889363741 + period
+    assert clock.now - period < 1021.5874889363741  # the rounding the old code tripped on
+    assert limit.acquire() == 0.0  # the slot has left the window: no wait, and...
+    assert clock.slept == []
+    assert len(limit._expiries) + limit._in_flight == 1  # the old slot was let go, not kept
+    limit.release()
+    clock.advance(period / 2)
+    limit.acquire()  # ...the next one waits for it
+    assert clock.slept == [pytest.approx(period / 2)]
+
+
+@pytest.mark.case(62)
+def test_waits_are_bounded_by_the_callers_bound_unless_max_wait_is_given(caplog):
+    clock = FakeClock()
+    limit = limiter(clock, calls=1, period=300)
+    run(limit, clock, 1, 0)
+    with pytest.raises(QuoineClientRateLimitError) as info:
+        limit.acquire(3)  # a client passes what is left of the deadline
+    assert info.value.retry_after == 300
+    assert "more than the 3 s this call may wait; nothing was sent" in str(info.value)
+    assert clock.slept == []
+    patient = limiter(clock, calls=1, period=300, max_wait=300)  # asked to wait
+    run(patient, clock, 1, 0)
+    assert patient.acquire(patient.allowed_wait(3)) == 300
+    assert clock.slept == [300]
+    [record] = [r for r in caplog.records if "rate limit" in r.getMessage()]
+    assert (record.levelname, record.getMessage()) == (
+        "WARNING",
+        "rate limit: waiting 300.0 s for a slot",
+    )
+
+
+def test_short_waits_are_not_warned_about(caplog):
+    clock = FakeClock()
+    limit = limiter(clock, calls=1, period=1)
+    run(limit, clock, 2, 0)
+    assert clock.slept == [1]
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]

@@ -9,7 +9,7 @@ import pytest
 from _helpers import API, SECRET, TOKEN_ID
 
 from quoine.client import Quoinex
-from quoine.exceptions import QuoineClientRateLimitError, QuoineRateLimitError
+from quoine.exceptions import QuoineClientRateLimitError, QuoineRateLimitError, QuoineServerError
 from quoine.ratelimit import RateLimiter
 
 
@@ -41,7 +41,7 @@ def test_refusal_carries_the_documented_attributes():
     error = caught.value
     message = (
         "rate limit of 1 requests per 10 s: the next slot is 7.5 s away, more than the "
-        "4 s allowed to wait; nothing was sent"
+        "4 s this call may wait; nothing was sent"
     )
     assert isinstance(error, QuoineRateLimitError)
     assert error.message == message
@@ -69,21 +69,24 @@ def test_a_wait_within_max_wait_sleeps_exactly_until_the_slot():
 
 
 def test_the_wait_before_a_retry_is_bounded_by_the_deadline(mocked):
-    """Rate limit 1 per 10 s, deadline 6 s: the retry's slot is out of reach, so it is refused."""
+    """Rate limit 1 per 10 s, deadline 6 s: the retry's slot is out of reach.
+
+    The retry is not made and the first attempt's error is raised at once: nothing
+    is slept, nothing re-sent.
+    """
     clock = Clock()
     limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
     with Quoinex(TOKEN_ID, SECRET, deadline=6, rate_limit=limit) as client:
         client.retry.clock = clock
         mocked.get(f"{API}/products/1", status=502, body="bad gateway")
 
-        with pytest.raises(QuoineClientRateLimitError) as caught:
+        with pytest.raises(QuoineServerError) as caught:
             client.get_product(1)
 
-    # 6 s left of the deadline, the slot 10 s away: refused at once, nothing re-sent.
+    assert caught.value.status_code == 502
+    assert caught.value.attempts == 1
     assert len(mocked.calls) == 1
     assert clock.slept == []
-    assert caught.value.retry_after == 10
-    assert "more than the 6 s allowed to wait" in caught.value.message
 
 
 def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
@@ -95,7 +98,7 @@ def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
         mocked.get(f"{API}/products/1", json={"id": 1})
         assert client.get_product(1) == {"id": 1}
     assert limit._in_flight == 0
-    assert len(limit._finished) == 2
+    assert len(limit._expiries) == 2
 
 
 def test_a_cool_down_ending_now_lets_the_request_go_without_sleeping():

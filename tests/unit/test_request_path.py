@@ -2,7 +2,7 @@
 
 The client reads proxies, CA bundle and ``~/.netrc`` once per client, and builds
 requests from a cached template when the session has nothing to merge (see
-``Quoine._prepare``). These tests pin the behaviour that must survive that.
+``quoine._transport.Transport``). These tests pin the behaviour that must survive that.
 """
 
 from __future__ import annotations
@@ -138,3 +138,28 @@ def test_prepared_requests_are_independent_copies(server):
     signed, unsigned = server.requests
     assert "x-quoine-auth" in signed.headers
     assert "x-quoine-auth" not in unsigned.headers  # the template was not signed
+
+
+def test_the_caches_are_named_and_rebuilt_only_when_their_inputs_change(monkeypatch, server):
+    from quoine._transport import Environment, Template
+
+    calls: list[str] = []
+    real = requests.Session.merge_environment_settings
+
+    def counting(self, url, *args):  # type: ignore[no-untyped-def]
+        calls.append(url)
+        return real(self, url, *args)
+
+    monkeypatch.setattr(requests.Session, "merge_environment_settings", counting)
+    client = public(server.url)
+    client.get_product(1)
+    client.get_product(2)
+    environment = client._transport._environment
+    template = client._transport._template
+    assert isinstance(environment, Environment) and isinstance(template, Template)
+    assert calls == [server.url + "/"]  # read once for two calls
+    client.session.verify = False
+    client.get_product(3)
+    assert calls == [server.url + "/"] * 2
+    assert client._transport._environment is not environment
+    assert client._transport._template is template  # the headers did not change

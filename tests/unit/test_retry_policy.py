@@ -7,6 +7,7 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quoine._decode import api_error
 from quoine._retry import BACKOFF_MAX, RetryPolicy
 from quoine.exceptions import (
     QuoineAPIException,
@@ -16,7 +17,6 @@ from quoine.exceptions import (
     QuoineSSLError,
     QuoineTimeoutError,
     QuoineValidationError,
-    api_exception_for,
 )
 
 
@@ -27,7 +27,7 @@ def answer(
     response.status_code = status
     response._content = body
     response.headers.update(headers or {})
-    return api_exception_for(status, [body.decode()])(response)
+    return api_error(response)
 
 
 def policy(**options: object) -> RetryPolicy:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -82,18 +84,71 @@ def test_floats_go_through_shortest_repr(value):
     assert float(text) == value
 
 
-@pytest.mark.parametrize(("value", "expected"), [(1, 1), ("42", 42), (" 7 ", 7)])
+class IntLike(numbers.Integral):
+    """The smallest Integral that is not an int: only __index__ matters."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+    def __int__(self) -> int:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"IntLike({self.value})"
+
+
+# numbers.Integral's other abstract methods are not needed to be an index.
+IntLike.__abstractmethods__ = frozenset()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, 1),
+        ("42", 42),
+        (" 7 ", 7),
+        (IntLike(9), 9),
+        (2**63 - 1, 2**63 - 1),
+        ("9" * 18, int("9" * 18)),
+    ],
+)
 def test_positive_int(value, expected):
     assert u.positive_int(value, "order_id") == expected
 
 
-@pytest.mark.parametrize("value", [0, -3, "0", "1.5", 1.0, "abc", "", "١٢", True, None])
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        -3,
+        "0",
+        "1.5",
+        1.0,
+        "abc",
+        "",
+        "١٢",
+        True,
+        False,
+        None,
+        2**63,
+        "9" * 20,
+        "1" * 5000,
+        IntLike(0),
+        Decimal(1),
+        Fraction(1, 1),
+    ],
+)
 def test_positive_int_rejects(value):
     with pytest.raises(QuoineValidationError, match="order_id must be a positive integer"):
         u.positive_int(value, "order_id")
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, None), (1, 1), (1000, 1000)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, None), (1, 1), (1000, 1000), (IntLike(20), 20), ("20", 20)]
+)
 def test_page_limit(value, expected):
     assert u.page_limit(value) == expected
 
@@ -131,6 +186,8 @@ def test_choice_accepts_exact_values_and_enums():
         ("2018-01-01", 1514764800),
         ("2018-01-01T09:00:00+09:00", 1514764800),
         ("1 Jan 2018 00:00 UTC", 1514764800),
+        (Decimal("1514764800.5"), 1514764800),
+        (IntLike(1514764800), 1514764800),
     ],
 )
 def test_unix_seconds(value, expected):
@@ -146,6 +203,14 @@ def test_unix_seconds(value, expected):
         (float("nan"), "after 1970"),
         (True, "must be a time"),
         ([2018], "must be a time"),
+        pytest.param(10**400, "milliseconds", id="10**400"),  # float(10**400) raised OverflowError
+        pytest.param(-(10**400), "after 1970", id="-10**400"),
+        (float("inf"), "milliseconds"),
+        (Decimal("Infinity"), "after 1970"),
+        (Decimal("NaN"), "after 1970"),
+        ("1" * 101, "a string of 101 characters"),
+        (Fraction(1, 3), "must be a time, got Fraction"),
+        (1j, "must be a time, got complex"),
     ],
 )
 def test_unix_seconds_rejects(value, message):
@@ -179,3 +244,51 @@ def test_non_empty_string_and_boolean():
 
 def test_drop_none_keeps_falsy_values():
     assert u.drop_none({"a": None, "b": 0, "c": "", "d": False}) == {"b": 0, "c": "", "d": False}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (IntLike(5), "5"),
+        (Decimal("0.010"), "0.010"),
+        (0.0, "0.0"),
+        (Decimal("1." + "0" * 40), "1." + "0" * 30),
+        ("9" * 35, "9" * 35),
+    ],
+)
+def test_to_decimal_bounds_and_integer_types(value, expected):
+    assert u.plain(u.to_decimal(value, "amount")) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1" * 36, "amount is too large: at most 35 digits before the decimal point"),
+        (10**35, "amount is too large"),
+        (-(10**35), "amount is too large"),
+        ("1e-31", "amount has more than 30 decimal places: '1e-31'"),
+        ("x" * 101, "amount is not a number: a string of 101 characters"),
+        ("abc", "amount is not a number: 'abc'"),
+        pytest.param(10**5000, "amount is too large", id="10**5000"),
+    ],
+)
+def test_to_decimal_refuses_beyond_the_bounds(value, message):
+    with pytest.raises(QuoineValidationError) as info:
+        u.to_decimal(value, "amount")
+    assert str(info.value).startswith(message)
+
+
+def test_wire_value_makes_integer_types_plain_ints():
+    assert u.wire_value("n", IntLike(3)) == 3 and type(u.wire_value("n", IntLike(3))) is int
+    assert u.wire_value("flag", True) is True
+    assert u.wire_value("x", 0.1) == "0.1"
+    assert u.wire_value("s", "text") == "text"
+
+
+def test_boolean_takes_numpy_bools_but_not_numbers():
+    np = pytest.importorskip("numpy")
+    assert u.boolean(np.bool_(True), "with_details") is True
+    assert u.boolean(np.bool_(False), "with_details") is False
+    for value in (1, 0, np.int64(1), "true", None):
+        with pytest.raises(QuoineValidationError, match="with_details must be True or False"):
+            u.boolean(value, "with_details")
