@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from quoine.exceptions import QuoineValidationError
+from quoine.exceptions import QuoineResponseException, QuoineValidationError
 from quoine.pagination import iter_executions_since, iter_pages
 
 
@@ -58,3 +58,24 @@ def test_a_bad_page_size_or_start_is_refused_before_any_request(bad):
 def test_a_plain_list_answer_is_walked_too():
     answers = iter([[{"id": 1}], [{"id": 2}], []])
     assert list(iter_pages(lambda **params: next(answers))) == [{"id": 1}, {"id": 2}]
+
+
+def test_an_item_seen_on_the_previous_page_is_known_by_its_id(caplog):
+    pages = iter(
+        [{"models": [{"id": 1, "status": "live"}]}, {"models": [{"id": 1, "status": "filled"}]}]
+    )
+    assert list(iter_pages(lambda **params: next(pages))) == [{"id": 1, "status": "live"}]
+
+
+def test_a_page_whose_models_is_not_a_list_is_a_response_error():
+    with pytest.raises(QuoineResponseException) as caught:
+        list(iter_pages(lambda **params: {"models": {"id": 1}}))
+    assert caught.value.status_code == 200
+    assert caught.value.message == "page 1: models is a dict, not a list"
+
+
+def test_an_execution_without_a_time_is_a_response_error():
+    with pytest.raises(QuoineResponseException) as caught:
+        list(iter_executions_since(lambda *args: [{"id": 1}], 1, 0))
+    assert caught.value.status_code == 200
+    assert caught.value.message == "an execution without a valid created_at: {'id': 1}"

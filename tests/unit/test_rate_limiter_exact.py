@@ -123,3 +123,16 @@ def test_a_wait_of_a_second_or_more_is_logged_exactly(caplog):
     assert clock.slept == [0.5, 9.0]
     lines = [r.getMessage() for r in caplog.records if r.name == "quoine"]
     assert lines == ["rate limit: waiting 9.0 s for a slot"]
+
+
+@pytest.mark.parametrize("max_wait", [0, -5])
+def test_a_call_allowed_no_wait_is_refused_at_once(max_wait):
+    clock = Clock()
+    limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
+    limit.acquire()
+    limit.release()
+    clock.now += 9.5
+    with pytest.raises(QuoineClientRateLimitError) as caught:
+        limit.acquire(max_wait=max_wait)
+    assert caught.value.retry_after == 0.5
+    assert clock.slept == []
