@@ -5,11 +5,18 @@ Written against the mutants that test_rate_limiter.py let live.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from _helpers import API, SECRET, TOKEN_ID
 
 from quoine.client import Quoinex
-from quoine.exceptions import QuoineClientRateLimitError, QuoineRateLimitError, QuoineServerError
+from quoine.exceptions import (
+    QuoineClientRateLimitError,
+    QuoineRateLimitError,
+    QuoineServerError,
+    QuoineValidationError,
+)
 from quoine.ratelimit import RateLimiter
 
 
@@ -136,3 +143,18 @@ def test_a_call_allowed_no_wait_is_refused_at_once(max_wait):
         limit.acquire(max_wait=max_wait)
     assert caught.value.retry_after == 0.5
     assert clock.slept == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"calls": 0}, "calls must be a positive integer, got 0"),
+        ({"calls": True}, "calls must be a positive integer, got True"),
+        ({"calls": 2.0}, "calls must be a positive integer, got 2.0"),
+        ({"period": 0}, "period must be a positive number of seconds, got 0"),
+        ({"max_wait": -1}, "max_wait must be a non-negative number of seconds, got -1"),
+    ],
+)
+def test_bad_settings_are_named_exactly(options, message):
+    with pytest.raises(QuoineValidationError, match=f"^{re.escape(message)}$"):
+        RateLimiter(**options)
