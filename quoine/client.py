@@ -139,7 +139,7 @@ class Quoine(
     API_VERSION = API_VERSION
     VENDOR_ID: str | None = None
     LANGUAGE = "en"
-    #: ``(calls, seconds)``: the exchange's documented limit per token.
+    #: The exchange's documented limit per token, as ``(calls, seconds)``.
     DEFAULT_RATE_LIMIT: tuple[int, float] = DEFAULT_RATE_LIMIT
 
     def __init__(

@@ -28,7 +28,7 @@ __all__ = [
 
 #: Version of the REST API this library speaks (sent as ``X-Quoine-API-Version``).
 API_VERSION = "2"
-#: Default timeout in seconds: (connect, read).
+#: Default timeout in seconds, as ``(connect, read)``.
 DEFAULT_TIMEOUT = (3.05, 10.0)
 #: The largest ``limit`` any list endpoint accepts.
 MAX_PAGE_LIMIT = 1000

@@ -198,7 +198,7 @@ class QuoineAmbiguousOrderError(QuoineRequestException):
 
     The request was not sent again: doing so could place the order twice. When the
     order had a ``client_order_id`` the client looked it up and did not find it (or
-    could not look). Check with :meth:`~quoine.client.Quoine.get_order_by_client_order_id`
+    could not look). Check with :meth:`~quoine.client.Quoinex.get_order_by_client_order_id`
     before placing it again, with the same ``client_order_id``. The failure that
     made the outcome unknown is chained as ``__cause__``.
 
@@ -316,7 +316,7 @@ class QuoineInvalidOrderError(QuoineUnprocessableError):
 
 
 class QuoineRateLimitError(QuoineAPIException):
-    """HTTP 429: too many requests; :attr:`retry_after` says how long to wait."""
+    """HTTP 429: too many requests; :attr:`~QuoineAPIException.retry_after` says how long."""
 
 
 class QuoineClientRateLimitError(QuoineRateLimitError):
@@ -324,8 +324,9 @@ class QuoineClientRateLimitError(QuoineRateLimitError):
 
     Nothing was sent. It is a :class:`QuoineRateLimitError`, so one ``except``
     handles both the server's 429 and the client's refusal; there is no HTTP
-    answer, so :attr:`response` and :attr:`request` are None and
-    :attr:`status_code` is 429.
+    answer, so :attr:`~QuoineAPIException.response` and
+    :attr:`~QuoineAPIException.request` are None and
+    :attr:`~QuoineAPIException.status_code` is 429.
 
     Attributes:
         retry_after: Seconds until the limiter would let the request go.

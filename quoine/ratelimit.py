@@ -134,7 +134,7 @@ class RateLimiter:
     def allowed_wait(self, time_left: float | None = None) -> float:
         """How long a request may wait for a slot.
 
-        :attr:`max_wait` when given, else ``time_left`` (what is left of its
+        ``max_wait`` when given, else ``time_left`` (what is left of its
         call's deadline), else one period.
         """
         if self.max_wait is not None:

@@ -35,7 +35,7 @@ Example:
         def describe(order: Order) -> str:
             return f"{order['side']} {order['quantity']} at {order['price']}"
 
-        describe(client.create_limit_buy(1, "0.01", "500"))
+        describe(client.create_limit_buy(1, "0.01", "25000"))
 """
 
 import datetime as _dt
@@ -91,22 +91,22 @@ __all__ = [
 #: shortest repr; also float subclasses (``numpy.float64``) and integer types
 #: (``numpy.int64``).
 Amount = Union[Decimal, str, int, float, SupportsIndex]
-#: Anything accepted where the API expects a point in time: unix seconds
+#: Anything accepted where the API expects a point in time, as unix seconds
 #: (``int``, ``float``, ``Decimal`` or numeric ``str``), an ISO 8601 string, a
 #: ``datetime`` or a ``date``.
 TimeLike = Union[int, float, str, _dt.datetime, _dt.date, Decimal, SupportsIndex]
-#: Anything accepted as an object id: an integer of any integer type, or its digits.
+#: Anything accepted as an object id, an integer of any integer type or its digits.
 IdLike = Union[int, str, SupportsIndex]
 
 # ------------------------------------------------------------------ answers
-#: An id: an integer, or a string of digits (product ids in Liquid-era answers).
+#: An id, an integer or a string of digits (product ids in Liquid-era answers).
 Id = Union[int, str]
-#: A decimal as the API sent it: usually a string such as ``"0.01"``; a JSON
+#: A decimal as the API sent it, usually a string such as ``"0.01"``; a JSON
 #: number is decoded as :class:`~decimal.Decimal`, or ``int`` without a fraction.
 Numeric = Union[str, Decimal, int]
-#: A time: integer unix seconds, or a string (or number) with a fraction.
+#: A time, integer unix seconds or a string (or number) with a fraction.
 Timestamp = Union[int, str, Decimal]
-#: One level of an order book or of an interest rate ladder: ``[price, quantity]``.
+#: One level of an order book or of an interest rate ladder, ``[price, quantity]``.
 PriceLevel = list[Numeric]
 
 

@@ -27,6 +27,9 @@ def describe(annotation: Any) -> str:
         return f"an iterator of {describe(args[0])}"
     if origin is dict:
         return "a JSON object (no source shows its fields)"
+    if type(None) in args:  # Optional[X] / X | None, e.g. find_product
+        (present,) = [arg for arg in args if arg is not type(None)]
+        return f"{describe(present)} or ``None``"
     if annotation is int:
         return "``int``"
     module = getattr(annotation, "__module__", "")

@@ -92,7 +92,7 @@ class FeesMixin(EndpointMixin):
 
                 estimate = client.estimate_fees(
                     "create_order", product_id=1, side="buy", quantity="0.01",
-                    price="500", order_type="limit", trading_type="spot",
+                    price="25000", order_type="limit", trading_type="spot",
                 )
         """
         params = {key: wire_value(key, value) for key, value in for_params.items()}

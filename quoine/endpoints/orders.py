@@ -198,7 +198,7 @@ class OrdersMixin(EndpointMixin):
                 from quoine.client import Quoinex
 
                 order = client.create_order(
-                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "25000",
                     client_order_id="my-order-0001",
                 )
         """
@@ -358,7 +358,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.create_limit_buy(1, "0.01", "500")
+                order = client.create_limit_buy(1, "0.01", "25000")
         """
         return self.create_order(
             "limit", product_id, "buy", quantity, price, client_order_id=client_order_id
@@ -388,7 +388,7 @@ class OrdersMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                order = client.create_limit_sell(1, "0.01", "12000")
+                order = client.create_limit_sell(1, "0.01", "35000")
         """
         return self.create_order(
             "limit",
@@ -513,7 +513,7 @@ class OrdersMixin(EndpointMixin):
                 from quoine.client import Quoinex
 
                 order = client.create_margin_order(
-                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "500",
+                    Quoinex.ORDER_TYPE_LIMIT, 1, Quoinex.SIDE_BUY, "0.01", "25000",
                     leverage_level=Quoinex.LEVERAGE_LEVEL_10,
                     order_direction=Quoinex.MARGIN_ORDER_DIRECTION_NET,
                 )
@@ -674,7 +674,7 @@ class OrdersMixin(EndpointMixin):
         cancelled (an earlier attempt did it); see :doc:`/reliability`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 
@@ -706,7 +706,7 @@ class OrdersMixin(EndpointMixin):
         Retried and settled like :meth:`cancel_order`.
 
         Raises:
-            QuoineOrderNotFound: No such live order (it filled, or never existed).
+            QuoineOrderNotFoundError: No such live order (it filled, or never existed).
             QuoineAmbiguousOrderError: The cancel may or may not have been carried
                 out and the order could not be read.
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from .._base import JSON, EndpointMixin
-from .._utils import IdLike, TimeLike, optional_time, page_limit, positive_int
+from .._utils import (
+    IdLike,
+    TimeLike,
+    non_empty_string,
+    optional_time,
+    page_limit,
+    positive_int,
+)
 from ..types import Currency, OrderBook, Page, Product
 
 
@@ -47,6 +54,35 @@ class ProductsMixin(EndpointMixin):
                 perpetuals = client.get_perpetual_products()
         """
         return self.get_products(perpetual=True)
+
+    def find_product(self, currency_pair_code: str) -> Product | None:
+        """Find a product by its currency pair code, such as ``"BTCUSD"``.
+
+        API: ``GET /products``, public, and ``GET /products?perpetual=1`` when the
+        code is not among the spot products (perpetual codes such as
+        ``"P-BTCUSD"``).
+
+        Args:
+            currency_pair_code: The pair code; case and surrounding spaces are
+                ignored (``"btcusd"`` finds ``BTCUSD``).
+
+        Returns:
+            The product object, or None when no product has that code.
+
+        Raises:
+            QuoineValidationError: The code is not a non-empty string (nothing was sent).
+
+        Example:
+            .. code-block:: python
+
+                product_id = int(client.find_product("btcusd")["id"])
+        """
+        code = non_empty_string(currency_pair_code, "currency_pair_code").strip().upper()
+        for perpetual in (False, True):
+            for product in self.get_products(perpetual=perpetual):
+                if str(product.get("currency_pair_code", "")).upper() == code:
+                    return product
+        return None
 
     def get_product(self, product_id: IdLike) -> Product:
         """Get one product.

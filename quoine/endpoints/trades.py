@@ -185,7 +185,7 @@ class TradesMixin(EndpointMixin):
         Example:
             .. code-block:: python
 
-                client.update_trade(trade_id, stop_loss="300", take_profit="600")
+                client.update_trade(trade_id, stop_loss="28500", take_profit="31500")
         """
         if stop_loss is None and take_profit is None:
             raise QuoineValidationError("give stop_loss, take_profit or both")

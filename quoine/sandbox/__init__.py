@@ -14,7 +14,10 @@ or from Python::
         sb.exchange.seed_executions(1, 100_000)   # bulk public history
         sb.faults.add("drop_after_processing", method="POST", path="/orders")
 
-``make_app()`` returns the bare WSGI app for in-process use.
+Every option (``rate_limit``, ``seed``, ``clock``, ``strict``, ``dialect``...)
+is a field of one :class:`~quoine.sandbox.config.SandboxConfig`, given as
+keywords or as ``Sandbox(config=...)``. ``make_app()`` returns the bare WSGI app
+for in-process use.
 
 Fault injection (``sb.faults`` / ``app.faults``, a
 :class:`~quoine.sandbox.faults.FaultInjector`):
@@ -31,7 +34,8 @@ Fault injection (``sb.faults`` / ``app.faults``, a
 from __future__ import annotations
 
 from .app import SandboxApp, make_app
-from .exchange import DEMO_BALANCES, DEMO_TOKEN_ID, Exchange
+from .config import DEMO_TOKEN_ID, SandboxConfig
+from .exchange import DEMO_BALANCES, Exchange
 from .faults import FAULT_KINDS, FaultInjector
 from .models import ApiError
 from .server import Sandbox
@@ -45,5 +49,6 @@ __all__ = [
     "FaultInjector",
     "Sandbox",
     "SandboxApp",
+    "SandboxConfig",
     "make_app",
 ]

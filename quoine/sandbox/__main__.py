@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
 from typing import Any
 
-from .exchange import DEMO_TOKEN_ID
+from .config import DEMO_TOKEN_ID, SandboxConfig
 from .faults import FAULT_KINDS
 from .models import DIALECTS
 from .server import Sandbox
 
-__all__ = ["main", "parse_fault"]
+__all__ = ["config_from", "main", "parse_fault"]
 
-DIALECT_HELP = "answer shapes of the Liquid-era docs (default) or of the 2016 Quoinex/Qryptos docs"
+DIALECT_HELP = (
+    "answer shapes of the Liquid-era docs or of the 2016 Quoinex/Qryptos docs"
+    " (default: %(default)s)"
+)
 
 
 def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
@@ -35,20 +39,49 @@ def parse_fault(spec: str) -> tuple[str, dict[str, Any]]:
     return kind, options
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be 0 or a positive integer, got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m quoine.sandbox",
         description="Local Quoine/Liquid API v2 sandbox exchange.",
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--token-id", default=DEMO_TOKEN_ID)
-    parser.add_argument("--secret", default=None, help="random when omitted")
-    parser.add_argument("--no-rate-limit", action="store_true")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="TCP port; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--token-id",
+        default=DEMO_TOKEN_ID,
+        help="the demo user's API token id (default: %(default)s)",
+    )
+    parser.add_argument("--secret", default=None, help="the demo user's secret (default: random)")
+    parser.add_argument(
+        "--no-rate-limit", action="store_true", help="turn off the 300 requests per 300 s limit"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the market maker's book (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--seed-executions",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N public executions of BTCUSD (product 1), 10 a second up to now",
+    )
     parser.add_argument(
         "--lenient-nonce", action="store_true", help="also accept a nonce equal to the last one"
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read any JSON body, with or without Content-Type, flat and nested merged",
     )
     parser.add_argument("--dialect", choices=DIALECTS, default="liquid", help=DIALECT_HELP)
     parser.add_argument(
@@ -65,18 +98,30 @@ def main(argv: list[str] | None = None) -> int:
         metavar="P",
         help="fail each request with probability P (random kind, seeded by --seed)",
     )
-    args = parser.parse_args(argv)
-    sandbox = Sandbox(
-        args.host,
-        args.port,
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    """The :class:`SandboxConfig` of parsed command-line arguments."""
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
         token_id=args.token_id,
         secret=args.secret,
         rate_limit=not args.no_rate_limit,
         seed=args.seed,
         fault_seed=args.seed,
         strict_nonce=not args.lenient_nonce,
+        strict=not args.lenient,
         dialect=args.dialect,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    sandbox = Sandbox(config=config_from(args))
     for spec in args.fault:
         try:
             kind, options = parse_fault(spec)
@@ -86,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--fault {spec!r}: {exc}")
     if args.random_faults > 0:
         sandbox.faults.add_random(args.random_faults, seed=args.seed)
+    if args.seed_executions:
+        sandbox.exchange.seed_executions(1, args.seed_executions, seed=args.seed)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -97,12 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"listening on {sandbox.url}", flush=True)
     print(f"token_id: {sandbox.token_id}", flush=True)
     print(f"secret: {sandbox.secret}", flush=True)
+    print(_exports(sandbox), flush=True)
     try:
         while not stop.wait(0.5):
             pass
     finally:
         sandbox.stop()
     return 0
+
+
+def _exports(sandbox: Sandbox) -> str:
+    """Ready-to-paste shell lines that point ``quoine`` and the client at this sandbox."""
+    values = {
+        "QUOINE_API_URL": sandbox.url,
+        "QUOINE_API_TOKEN_ID": sandbox.token_id,
+        "QUOINE_API_SECRET": sandbox.secret,
+    }
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    return "# for quoine and Quoinex(api_url=...) in another shell:\n" + "\n".join(lines)
 
 
 if __name__ == "__main__":

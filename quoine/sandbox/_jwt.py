@@ -31,7 +31,7 @@ def _b64url_decode(part: str) -> bytes:
 def _json_segment(segment: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(_b64url_decode(segment))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep JSON
         raise JWTError(f"{what} is not JSON") from exc
     if not isinstance(value, dict):
         raise JWTError(f"{what} is not an object")

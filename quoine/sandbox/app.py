@@ -1,34 +1,46 @@
-"""The WSGI application: routing, auth, JSON, pagination, rate limit, faults.
+"""The WSGI application: request framing, auth, rate limit, faults and errors.
 
 Public endpoints need no auth and ignore an ``X-Quoine-Auth`` header if one is
-sent. Private endpoints verify it like the real API (see :meth:`SandboxApp.auth`).
+sent. Private endpoints verify it like the real API (see :meth:`SandboxApp.verify`
+and :meth:`SandboxApp.admit`).
+
+Every request gets an answer in the API's error shape: a body that is not
+JSON, too deep or too large is a 400 (or 413), a handler's refusal its 4xx,
+and a request that fails changes nothing (the exchange undoes its books).
 """
 
 from __future__ import annotations
 
 import collections
 import json
-import re
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote
 
+from . import routes
 from ._jwt import JWTError, decode_hs256, peek_payload
-from .exchange import DEMO_TOKEN_ID, Exchange
+from .config import SandboxConfig
+from .exchange import Exchange
 from .faults import FaultInjector, Fired
 from .models import ApiError, User, dumps
+from .numbers import parse_id
+from .routing import Request, Route, Router
 
-__all__ = ["RateLimiter", "Request", "SandboxApp", "make_app"]
+__all__ = ["MAX_BODY", "Fired", "RateLimiter", "SandboxApp", "make_app"]
 
 StartResponse = Callable[..., Any]
-Handler = Callable[["Request"], Any]
-MAX_LIMIT = 1000
+Answer = tuple[int, list[tuple[str, str]], bytes]
+MAX_BODY = 1 << 20
+"""Largest request body read, in bytes (larger ones are answered 413)."""
+MAX_QUERY_FIELDS = 100
 AUTH_FAILED = b"API Authentication failed"
 RATE_MESSAGE = "API rate limit exceeded. Please retry after 300s"
-_PARAM = re.compile(r"\{(\w+)\}")
+BAD_FORMAT = "The format of data is wrong"
+AUTH_ANSWER: Answer = (401, [("Content-Type", "text/plain; charset=utf-8")], AUTH_FAILED)
+Identity = tuple[User, dict[str, Any]]
 
 
 class RateLimiter:
@@ -55,104 +67,9 @@ class RateLimiter:
         return True
 
 
-class Request:
-    """What a handler sees of one request."""
-
-    def __init__(
-        self,
-        app: SandboxApp,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        body: dict[str, Any],
-    ) -> None:
-        self.app = app
-        self.ex = app.exchange
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
-        self.params: dict[str, str] = {}
-        self._user: User | None = None
-
-    @property
-    def user(self) -> User:
-        """The authenticated user (private endpoints only)."""
-        assert self._user is not None
-        return self._user
-
-    def fields(self, wrapper: str | None = None) -> dict[str, Any]:
-        """Body fields, flat merged with the ``wrapper`` object (which wins)."""
-        out = {k: v for k, v in self.body.items() if not isinstance(v, dict)}
-        if wrapper and isinstance(self.body.get(wrapper), dict):
-            out.update(self.body[wrapper])
-        return out
-
-    def arg(self, name: str, default: str | None = None) -> str | None:
-        """A query parameter, or a flat body field as a fallback."""
-        value = self.query.get(name)
-        if value is None and name in self.body and not isinstance(self.body[name], dict):
-            value = str(self.body[name])
-        return default if value in (None, "") else value
-
-    def flag(self, name: str) -> bool:
-        """A boolean query parameter (``1``/``true``)."""
-        return (self.arg(name) or "").lower() in ("1", "true", "yes")
-
-    def int_arg(self, name: str, default: int) -> int:
-        """An integer query parameter (422 when not an integer)."""
-        raw = self.arg(name)
-        if raw is None:
-            return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise ApiError.field(name, "is_invalid") from None
-
-    def page(
-        self,
-        items: Sequence[Any],
-        render: Callable[[Any], Any],
-        *,
-        newest_first: bool = True,
-        default: int = 20,
-        min_limit: int = 1,
-    ) -> dict[str, Any]:
-        """Paginate ``items`` (oldest first) as ``{"models", "current_page", "total_pages"}``.
-
-        ``limit`` above 1000 is clamped to 1000; below ``min_limit`` or not an
-        integer is 422. ``page`` starts at 1 (values below 1 mean 1).
-        """
-        limit = self.int_arg("limit", default)
-        if limit < 1:
-            raise ApiError.field("limit", "is_invalid")
-        limit = max(min_limit, min(limit, MAX_LIMIT))
-        page = max(1, self.int_arg("page", 1))
-        total = len(items)
-        pages = max(1, -(-total // limit))
-        skip = (page - 1) * limit
-        if newest_first:
-            end = max(0, total - skip)
-            chosen = items[max(0, end - limit) : end][::-1]
-        else:
-            chosen = items[skip : skip + limit]
-        return {
-            "models": [render(item) for item in chosen],
-            "current_page": page,
-            "total_pages": pages,
-        }
-
-
-class Route:
-    """One route: method, path template, handler and whether it needs auth."""
-
-    def __init__(self, method: str, template: str, handler: Handler, private: bool) -> None:
-        self.method = method
-        self.template = template
-        self.handler = handler
-        self.private = private
-        pattern = _PARAM.sub(r"(?P<\1>[^/]+)", template)
-        self.regex = re.compile(f"^{pattern}$") if "{" in template else None
+def error(status: int, message: str) -> Answer:
+    """An answer ``{"message": message}`` with ``status``."""
+    return _json(status, {"message": message})
 
 
 class SandboxApp:
@@ -160,66 +77,35 @@ class SandboxApp:
 
     Attributes:
         exchange: The state.
+        config: The :class:`~quoine.sandbox.config.SandboxConfig`.
         faults: The :class:`~quoine.sandbox.faults.FaultInjector`.
         limiter: The rate limiter, or None when disabled.
         token_id: Demo token id. ``secret``: its secret.
     """
 
     def __init__(
-        self,
-        exchange: Exchange,
-        *,
-        rate_limit: bool | int | tuple[int, float] | None = True,
-        fault_seed: int | None = None,
-        strict_nonce: bool = True,
+        self, exchange: Exchange, config: SandboxConfig | None = None, **options: Any
     ) -> None:
-        from .routes import ROUTES
-
-        self.strict_nonce = strict_nonce
+        self.config = config = SandboxConfig.build(config, **options)
+        self.strict_nonce = config.strict_nonce
         self.exchange = exchange
-        self.faults = FaultInjector(fault_seed)
-        self.limiter: RateLimiter | None = None
-        if rate_limit is not None and rate_limit is not False:
-            count, window = 300, 300.0
-            if isinstance(rate_limit, tuple):
-                count, window = int(rate_limit[0]), float(rate_limit[1])
-            elif rate_limit is not True:
-                count = int(rate_limit)
-            self.limiter = RateLimiter(count, window, exchange.clock)
-        self.token_id = exchange.demo.token_id or DEMO_TOKEN_ID
+        self.faults = FaultInjector(config.fault_seed)
+        window = config.rate_window()
+        self.limiter = None if window is None else RateLimiter(*window, exchange.clock)
+        self.token_id = exchange.demo.token_id or config.token_id
         self.secret = exchange.demo.secret or ""
         self.request_count = 0
-        self._static: dict[tuple[str, str], Route] = {}
-        self._dynamic: list[Route] = []
-        for method, template, handler, private in ROUTES:
-            route = Route(method, template, handler, private)
-            if route.regex is None:
-                self._static[(method, template)] = route
-            else:
-                self._dynamic.append(route)
+        self.router = Router(routes.ROUTES)
 
     @property
     def routes(self) -> list[Route]:
         """Every route served."""
-        return list(self._static.values()) + self._dynamic
-
-    def _find(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        route = self._static.get((method, path))
-        if route is not None:
-            return route, {}
-        for route in self._dynamic:
-            if route.method != method:
-                continue
-            assert route.regex is not None
-            match = route.regex.match(path)
-            if match:
-                return route, match.groupdict()
-        return None
+        return self.router.routes
 
     # ----------------------------------------------------------------- WSGI
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request."""
-        method = environ.get("REQUEST_METHOD", "GET").upper()
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = environ.get("PATH_INFO", "") or "/"
         fired = self.faults.pick(method, path)
         if fired is not None:
@@ -242,130 +128,174 @@ class SandboxApp:
     def _send(
         start_response: StartResponse, status: int, headers: list[tuple[str, str]], body: bytes
     ) -> list[bytes]:
-        reason = _REASONS.get(status, "Error")
+        reason = REASONS.get(status, "Error")
         start_response(f"{status} {reason}", [*headers, ("Content-Length", str(len(body)))])
         return [body]
 
-    def handle(
-        self, environ: dict[str, Any], method: str, path: str
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Route, authenticate, rate-limit and run one request."""
+    def handle(self, environ: dict[str, Any], method: str, path: str) -> Answer:
+        """Frame, route, authenticate, rate-limit and run one request."""
         self.request_count += 1
-        found = self._find(method, path)
+        found = self.router.find(method, path)
         if found is None:
-            return _json(404, {"message": f"No route matches {method} {path}"})
+            return error(404, f"No route matches {method} {path[:200]}")
         route, params = found
-        query_string = environ.get("QUERY_STRING", "")
-        query = {k: v[0] for k, v in parse_qs(query_string, keep_blank_values=True).items()}
+        query_string = str(environ.get("QUERY_STRING", ""))
         try:
-            body = _read_body(environ)
-        except ValueError:
-            return _json(400, {"message": "The format of data is wrong"})
-        req = Request(self, method, path, query, body)
-        req.params = params
-        try:
-            with self.exchange.lock:
-                if route.private:
-                    denied = self.auth(req, environ, path, query_string)
-                    if denied is not None:
-                        return denied
-                elif not self._allow("ip:" + str(environ.get("REMOTE_ADDR", "?"))):
-                    return _json(429, {"message": RATE_MESSAGE})
-                result = route.handler(req)
+            query = _query(query_string)
+            body = self._body(environ, route)
         except ApiError as err:
             return _json(err.status, err.body)
-        except Exception:  # a sandbox bug: answer 500 and keep serving
+        identity = None
+        if route.private:
+            identity = self.verify(environ, path, query_string)
+            if identity is None:
+                return AUTH_ANSWER
+        req = Request(self.exchange, self.config, route, query, body)
+        req.params = params
+        try:
+            return self._run(req, environ, identity)
+        except ApiError as err:
+            return _json(err.status, err.body)
+        except Exception:  # a sandbox bug: answer 500 (the books were rolled back)
             traceback.print_exc(file=sys.stderr)
-            return _json(500, {"message": "Internal Server Error"})
-        return _json(200, result)
+            return error(500, "Internal Server Error")
+
+    def _run(self, req: Request, environ: dict[str, Any], identity: Identity | None) -> Answer:
+        """Admit and handle a request under the exchange lock, in one transaction."""
+        with self.exchange.transaction(touch=False):
+            if identity is not None:
+                denied = self.admit(req, *identity)
+                if denied is not None:
+                    return denied
+            elif not self._allow("ip:" + str(environ.get("REMOTE_ADDR", "?"))):
+                return error(429, RATE_MESSAGE)
+            result = req.route.handler(req)
+            if req.route.method != "GET":
+                self.exchange.touch()
+            return _json(200, result)
+
+    def _body(self, environ: dict[str, Any], route: Route) -> dict[str, Any]:
+        """The JSON object a request carries ({} for none); strict-mode checks."""
+        raw = _read_body(environ)
+        if not raw.strip():
+            return {}
+        ctype = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
+        if self.config.strict and ctype != "application/json":
+            return {}  # the API does not read a body it is not told is JSON
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):  # not JSON, bad UTF-8, too deep
+            raise ApiError.message(BAD_FORMAT, 400) from None
+        if not isinstance(data, dict):
+            raise ApiError.message(BAD_FORMAT, 400)
+        if self.config.strict:
+            _check_nesting(data, route)
+        return data
 
     def _allow(self, key: str) -> bool:
         return self.limiter is None or self.limiter.allow(key)
 
-    def auth(
-        self, req: Request, environ: dict[str, Any], path: str, query_string: str
-    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
-        """Check ``X-Quoine-Auth``; return an error response or None when OK.
+    def verify(self, environ: dict[str, Any], path: str, query_string: str) -> Identity | None:
+        """The user and claims of a valid ``X-Quoine-Auth`` header, or None.
 
-        Rules: a valid HS256 JWT signed with the secret of its ``token_id``;
-        ``path`` claim equal to the raw request path plus ``?query``; a
-        ``nonce`` (int or numeric string) larger than the token's last one
-        (or equal, when ``strict_nonce`` is False),
-        or no nonce when the body carries a ``client_order_id``. Extra claims
-        such as ``iat`` are ignored. The rate limit is checked after the
-        signature and before the nonce is consumed.
+        Runs outside the exchange lock. Rules: a valid HS256 JWT signed with
+        the secret of its ``token_id``, and a ``path`` claim equal to the raw
+        request path plus ``?query``. Extra claims such as ``iat`` are ignored.
         """
-        failed = (401, [("Content-Type", "text/plain; charset=utf-8")], AUTH_FAILED)
         token = environ.get("HTTP_X_QUOINE_AUTH")
-        if not token:
-            return failed
+        if not token or not isinstance(token, str):
+            return None
         try:
             claims = peek_payload(token)
             user = self.exchange.user_by_token(str(claims.get("token_id")))
             if user is None or user.secret is None:
-                return failed
+                return None
             claims = decode_hs256(token, user.secret)
         except JWTError:
-            return failed
+            return None
         raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         if not raw:
             raw = quote(path) + ("?" + query_string if query_string else "")
-        if claims.get("path") != raw:
-            return failed
+        return (user, claims) if claims.get("path") == raw else None
+
+    def admit(self, req: Request, user: User, claims: dict[str, Any]) -> Answer | None:
+        """Rate-limit and check the nonce of a verified request (under the lock).
+
+        The nonce (an int or a numeric string) must be larger than the token's
+        last one (or equal, when ``strict_nonce`` is False); it may be missing
+        only when the body carries a ``client_order_id``. The rate limit is
+        checked before the nonce is consumed. Returns an error answer or None.
+        """
         if not self._allow("token:" + str(user.token_id)):
-            return _json(429, {"message": RATE_MESSAGE})
+            return error(429, RATE_MESSAGE)
         nonce = _parse_nonce(claims.get("nonce"))
         if nonce is None:
-            if "nonce" in claims or not req.fields("order").get("client_order_id"):
-                return failed
+            if "nonce" in claims or not req.fields().get("client_order_id"):
+                return AUTH_ANSWER
         elif nonce < user.last_nonce or (nonce == user.last_nonce and self.strict_nonce):
-            return _json(401, {"message": "Nonce is too small"})
+            return error(401, "Nonce is too small")
         else:
             user.last_nonce = nonce
-        req._user = user
+        req.user_or_none = user
         return None
+
+
+def _check_nesting(data: dict[str, Any], route: Route) -> None:
+    """Refuse members holding objects other than the route's resource key.
+
+    The API reads ``{"order": {...}}`` on ``/orders`` (and flat fields); a
+    body nested under another key leaves the fields it needs missing.
+    """
+    for key, value in data.items():
+        if isinstance(value, (dict, list)) and key != route.wrap and key not in route.nested:
+            wanted = route.wrap or "body"
+            raise ApiError.message(f"param is missing or the value is empty: {wanted}", 400)
 
 
 def _parse_nonce(value: Any) -> int | None:
-    if isinstance(value, bool):
+    if isinstance(value, str) and not value.strip().isdigit():
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return parse_id(value)
 
 
-def _read_body(environ: dict[str, Any]) -> dict[str, Any]:
+def _query(query_string: str) -> dict[str, str]:
     try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        pairs = parse_qs(query_string, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS)
     except ValueError:
-        length = 0
-    if length <= 0:
-        return {}
-    raw = environ["wsgi.input"].read(length)
-    if not raw.strip():
-        return {}
-    data = json.loads(raw)
-    if not isinstance(data, dict):
-        raise ValueError("body must be a JSON object")
+        raise ApiError.message("Too many query parameters", 400) from None
+    return {k: v[0] for k, v in pairs.items()}
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The raw body, bounded by :data:`MAX_BODY` (400 for a bad length)."""
+    text = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not text.isdigit() or len(text) > 12:
+        raise ApiError.message("Invalid Content-Length", 400)
+    length = int(text)
+    if length > MAX_BODY:
+        raise ApiError.message("Request body too large", 413)
+    if length == 0:
+        return b""
+    data: bytes = environ["wsgi.input"].read(length)
     return data
 
 
-def _json(status: int, payload: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+def _json(status: int, payload: Any) -> Answer:
     body = dumps(payload)
     return status, [("Content-Type", "application/json; charset=utf-8")], body.encode()
 
 
-_REASONS = {
+REASONS = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
     404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Payload Too Large",
     422: "Unprocessable Entity",
     429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -374,45 +304,27 @@ _REASONS = {
 
 
 def make_app(
-    exchange: Exchange | None = None,
-    *,
-    token_id: str = DEMO_TOKEN_ID,
-    secret: str | None = None,
-    rate_limit: bool | int | tuple[int, float] | None = True,
-    seed: int = 0,
-    clock: Callable[[], float] | None = None,
-    fault_seed: int | None = None,
-    strict_nonce: bool = True,
-    dialect: str = "liquid",
+    exchange: Exchange | None = None, config: SandboxConfig | None = None, **options: Any
 ) -> SandboxApp:
     """Build a bare WSGI app (no sockets), e.g. for in-process tests.
 
     Args:
-        exchange: Existing state to serve; a new one when None.
-        token_id: Demo token id (ignored when ``exchange`` is given).
-        secret: Demo secret; random when None (ignored with ``exchange``).
-        rate_limit: True = 300 per 300 s; an int N = N per 300 s; a tuple
-            ``(N, seconds)``; None/False = off.
-        seed: Market maker seed (ignored with ``exchange``).
-        clock: Time source in seconds (ignored with ``exchange``).
-        fault_seed: Seed for random faults.
-        strict_nonce: Require nonces strictly larger than the last one (the
-            real rule). False also accepts an equal nonce, which python-quoine
-            0.1.4 needs on a fast loopback (it sends ``int(time.time()*1000)``).
-        dialect: Answer shapes of the Liquid-era documentation (``"liquid"``)
-            or of the 2016 Quoinex/Qryptos one (``"quoine"``); ignored with
-            ``exchange``.
+        exchange: Existing state to serve; a new one (from the config) when None.
+        config: The options as a :class:`~quoine.sandbox.config.SandboxConfig`.
+        **options: Any :class:`~quoine.sandbox.config.SandboxConfig` field,
+            overriding ``config``: ``token_id``, ``secret``, ``rate_limit``
+            (True = 300 per 300 s; an int N = N per 300 s; ``(N, seconds)``;
+            None/False = off), ``seed``, ``clock``, ``fault_seed``,
+            ``strict_nonce``, ``strict``, ``dialect``... (``token_id``,
+            ``secret``, ``seed`` and ``clock`` only shape a new exchange.)
 
     Returns:
         The app; ``app.exchange``, ``app.faults``, ``app.token_id``, ``app.secret``.
+
+    Raises:
+        TypeError: An unknown option.
     """
+    config = SandboxConfig.build(config, **options)
     if exchange is None:
-        exchange = Exchange(
-            seed=seed, clock=clock, token_id=token_id, secret=secret, dialect=dialect
-        )
-    return SandboxApp(
-        exchange, rate_limit=rate_limit, fault_seed=fault_seed, strict_nonce=strict_nonce
-    )
-
-
-__all__ += ["Fired"]
+        exchange = Exchange(config)
+    return SandboxApp(exchange, config)

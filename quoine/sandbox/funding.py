@@ -11,13 +11,13 @@ financed by the ``house`` account and no interest is charged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
-from .models import D0, ApiError, Trade, User, fmt, num, parse_decimal
-
-if TYPE_CHECKING:
-    from .exchange import Exchange
+from .ledger import Ledger
+from .models import D0, ApiError, Product, Trade, User, fmt, num
+from .numbers import parse_decimal, parse_id
 
 __all__ = ["Funding", "Record"]
 
@@ -104,15 +104,48 @@ class Record:
         return data
 
 
-class Funding:
-    """The funding and lending desk of an :class:`Exchange`."""
+def _text(f: dict[str, Any], name: str) -> str | None:
+    """An optional free-text field: a string (or number) kept as text, else 422."""
+    value = f.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ApiError.field(name, "is_invalid")
+    return str(value)[:256]
 
-    def __init__(self, exchange: Exchange) -> None:
-        self.ex = exchange
+
+class Funding:
+    """The funding and lending desk of an exchange.
+
+    Args:
+        ledger: The books.
+        accounts: System accounts ``fees`` and ``external``.
+        clock: Time source in seconds.
+        next_id: The exchange's id sequences.
+        step_seconds: Time a withdrawal spends in ``pending`` and then in
+            ``processing`` before it is ``processed``.
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        accounts: dict[str, User],
+        clock: Callable[[], float],
+        next_id: Callable[[str, int], int],
+        step_seconds: float,
+    ) -> None:
+        self.ledger = ledger
+        self.currencies = ledger.currencies
+        self.fees = accounts["fees"]
+        self.external = accounts["external"]
+        self.house = accounts["house"]
+        self.clock = clock
+        self.next_id = next_id
+        self.step_seconds = step_seconds
         self.records: dict[str, dict[int, Record]] = {}
 
     def _new(self, kind: str, user: User, **fields: Any) -> Record:
-        rec = Record(self.ex.next_id(kind), user, kind, int(self.ex.now()), **fields)
+        rec = Record(self.next_id(kind, 1), user, kind, int(self.clock()), **fields)
         self.records.setdefault(kind, {})[rec.id] = rec
         return rec
 
@@ -130,10 +163,7 @@ class Funding:
 
     def get(self, kind: str, user: User, rid: Any) -> Record:
         """One of a user's records by id (404 when missing)."""
-        try:
-            rec = self.records.get(kind, {}).get(int(str(rid)))
-        except ValueError:
-            rec = None
+        rec = self.records.get(kind, {}).get(parse_id(rid) or 0)
         if rec is None or rec.user is not user:
             raise ApiError.not_found(kind.replace("_", " ").capitalize())
         return rec
@@ -143,11 +173,14 @@ class Funding:
         """Offer funds for lending; the quantity is reserved while live."""
         rate = parse_decimal(f.get("rate"), "rate")
         qty = parse_decimal(f.get("quantity"), "quantity")
-        code = str(f.get("currency") or "")
-        if code not in self.ex.currencies:
+        code = _text(f, "currency") or ""
+        if code not in self.currencies:
             raise ApiError.field("currency", "is_invalid")
         if rate > DAILY_RATE:
             raise ApiError.field("rate", "too_high")
+        qty = self.ledger.entered(code, qty)
+        if qty <= 0 or self.ledger.account(user, code).free < qty:
+            raise ApiError.field("user", "not_enough_free_balance")
         rec = self._new(
             "loan_bid",
             user,
@@ -160,16 +193,16 @@ class Funding:
             rate=rate,
             user_id=user.id,
         )
-        self.ex.reserve(user, code, qty, ("LoanBid", rec.id))
+        self.ledger.reserve(user, code, qty, ("LoanBid", rec.id))
         return rec
 
     def close_loan_bid(self, rec: Record) -> Record:
         """Close a live loan bid and release its funds."""
         if rec.fields["status"] != "live":
             raise ApiError.field("loan_bid", "not_live")
-        self.ex.release(rec.user, rec["currency"], ("LoanBid", rec.id))
+        self.ledger.release(rec.user, rec["currency"], ("LoanBid", rec.id))
         rec.fields["status"] = "closed"
-        rec.updated_at = int(self.ex.now())
+        rec.updated_at = int(self.clock())
         return rec
 
     def open_loan(self, trade: Trade) -> None:
@@ -180,7 +213,7 @@ class Funding:
             quantity=D0,
             rate=DAILY_RATE / 2,
             currency=trade.funding_currency,
-            lender_id=self.ex.house.id,
+            lender_id=self.house.id,
             borrower_id=trade.user.id,
             status="open",
             fund_reloaned=True,
@@ -193,7 +226,13 @@ class Funding:
         for lid in trade.loan_ids:
             rec = self.records["loan"][lid]
             rec.fields["status"] = "closed"
-            rec.updated_at = int(self.ex.now())
+            rec.updated_at = int(self.clock())
+
+    def set_reloaned(self, rec: Record, value: bool) -> Record:
+        """Set a loan's ``fund_reloaned`` flag."""
+        rec.fields["fund_reloaned"] = value
+        rec.updated_at = int(self.clock())
+        return rec
 
     def trade_loans(self, trade: Trade) -> list[dict[str, Any]]:
         """The loans of a trade, with the borrowed amount filled in."""
@@ -208,7 +247,7 @@ class Funding:
 
     def ir_ladder(self, code: str) -> dict[str, Any]:
         """Interest rate ladder: live loan bids plus a fixed synthetic book."""
-        if code not in self.ex.currencies:
+        if code not in self.currencies:
             raise ApiError.not_found("Currency")
         levels: dict[Decimal, Decimal] = {}
         for rec in self.records.get("loan_bid", {}).values():
@@ -220,54 +259,64 @@ class Funding:
         return {"bids": bids, "asks": asks}
 
     # ------------------------------------------------------- withdrawals
+    def _withdrawal_amount(self, user: User, code: str, f: dict[str, Any]) -> Decimal:
+        currency = self.currencies[code]
+        amount = self.ledger.entered(code, parse_decimal(f.get("amount"), "amount"))
+        if amount < max(currency.min_withdrawal, currency.withdrawal_fee) or amount <= 0:
+            raise ApiError.field("amount", "less_than_minimum_withdrawal")
+        if self.ledger.account(user, code).free < amount:
+            raise ApiError.field("user", "not_enough_free_balance")
+        return amount
+
+    def _crypto_fields(self, code: str, f: dict[str, Any]) -> dict[str, Any]:
+        address = _text(f, "address")
+        if not address:
+            raise ApiError.field("address", "is_missing")
+        return {
+            "address": address,
+            "state": "pending",
+            "currency": code,
+            "withdrawal_fee": self.currencies[code].withdrawal_fee,
+            "payment_id": _text(f, "payment_id"),
+            "memo_type": _text(f, "memo_type"),
+            "memo_value": _text(f, "memo_value"),
+            "transaction_hash": None,
+            "network": _text(f, "network") or NETWORKS.get(code),
+            "chain_name": code,
+        }
+
+    def _fiat_fields(self, user: User, code: str, f: dict[str, Any]) -> dict[str, Any]:
+        bank = f.get("bank_account_id")
+        try:
+            self.get("bank_account", user, bank)
+        except ApiError:
+            raise ApiError.field("bank_account_id", "not_found") from None
+        return {
+            "state": "pending",
+            "currency": code,
+            "withdrawal_fee": self.currencies[code].withdrawal_fee,
+            "bank_account_id": parse_id(bank),
+            "status": "pending",
+        }
+
     def create_withdrawal(self, user: User, f: dict[str, Any], crypto: bool) -> Record:
-        """Create a pending crypto or fiat withdrawal, reserving the amount."""
-        code = str(f.get("currency") or "")
-        currency = self.ex.currencies.get(code)
+        """Create a pending crypto or fiat withdrawal, reserving the amount.
+
+        Raises:
+            ApiError: 422 on an invalid currency, amount, address or bank
+                account, or ``not_enough_free_balance``.
+        """
+        code = _text(f, "currency") or ""
+        currency = self.currencies.get(code)
         if currency is None or (currency.kind == "crypto") != crypto:
             raise ApiError.field("currency", "is_invalid")
-        amount = parse_decimal(f.get("amount"), "amount")
-        if amount < max(currency.min_withdrawal, currency.withdrawal_fee):
-            raise ApiError.field("amount", "less_than_minimum_withdrawal")
-        if crypto:
-            address = str(f.get("address") or "")
-            if not address:
-                raise ApiError.field("address", "is_missing")
-            fields: dict[str, Any] = {
-                "address": address,
-                "amount": amount,
-                "state": "pending",
-                "currency": code,
-                "withdrawal_fee": currency.withdrawal_fee,
-                "payment_id": f.get("payment_id"),
-                "memo_type": f.get("memo_type"),
-                "memo_value": f.get("memo_value"),
-                "transaction_hash": None,
-                "network": f.get("network") or NETWORKS.get(code),
-                "chain_name": code,
-            }
-            kind = "crypto_withdrawal"
-        else:
-            bank = f.get("bank_account_id")
-            try:
-                self.get("bank_account", user, bank)
-            except ApiError:
-                raise ApiError.field("bank_account_id", "not_found") from None
-            fields = {
-                "amount": amount,
-                "state": "pending",
-                "currency": code,
-                "withdrawal_fee": currency.withdrawal_fee,
-                "bank_account_id": int(str(bank)),
-                "status": "pending",
-            }
-            kind = "withdrawal"
-        free = self.ex.account(user, code).free
-        if free < amount:
-            raise ApiError.field("user", "not_enough_free_balance")
-        rec = self._new(kind, user, **fields)
-        rec.fields["_t"] = self.ex.now()
-        self.ex.reserve(user, code, amount, ("Withdrawal", rec.id))
+        fields = self._crypto_fields(code, f) if crypto else self._fiat_fields(user, code, f)
+        amount = self._withdrawal_amount(user, code, f)
+        rec = self._new(
+            "crypto_withdrawal" if crypto else "withdrawal", user, amount=amount, **fields
+        )
+        rec.fields["_t"] = self.clock()
+        self.ledger.reserve(user, code, amount, ("Withdrawal", rec.id))
         if crypto:
             self._remember_address(user, code, rec["address"], rec.fields["network"])
         return rec
@@ -293,41 +342,25 @@ class Funding:
 
     def set_state(self, rec: Record, state: str) -> None:
         """Move a withdrawal to ``processing``, ``processed`` or ``cancelled``."""
-        with self.ex.lock:
-            key = ("Withdrawal", rec.id)
-            code = rec["currency"]
-            if state in ("processed", "cancelled"):
-                self.ex.release(rec.user, code, key)
-            if state == "processed":
-                fee = rec["withdrawal_fee"]
-                ex = self.ex
-                ex._move(
-                    rec.user,
-                    ex.fee_user,
-                    code,
-                    fee,
-                    "withdrawal_fee",
-                    "Withdrawal",
-                    rec.id,
-                )
-                ex._move(
-                    rec.user,
-                    ex.external,
-                    code,
-                    rec["amount"] - fee,
-                    "withdrawal",
-                    "Withdrawal",
-                    rec.id,
-                )
-            rec.fields["state"] = state
-            if "status" in rec.fields:
-                rec.fields["status"] = state
-            rec.updated_at = int(self.ex.now())
+        key = ("Withdrawal", rec.id)
+        code = rec["currency"]
+        if state in ("processed", "cancelled"):
+            self.ledger.release(rec.user, code, key)
+        if state == "processed":
+            fee = rec["withdrawal_fee"]
+            move = self.ledger.move
+            move(rec.user, self.fees, code, fee, "withdrawal_fee", "Withdrawal", rec.id)
+            net = rec["amount"] - fee
+            move(rec.user, self.external, code, net, "withdrawal", "Withdrawal", rec.id)
+        rec.fields["state"] = state
+        if "status" in rec.fields:
+            rec.fields["status"] = state
+        rec.updated_at = int(self.clock())
 
     def advance(self) -> None:
         """Move withdrawals along their state machine according to the clock."""
-        step = self.ex.withdrawal_step_seconds
-        now = self.ex.now()
+        step = self.step_seconds
+        now = self.clock()
         for kind in ("crypto_withdrawal", "withdrawal"):
             for rec in self.records.get(kind, {}).values():
                 age = now - rec.fields["_t"]
@@ -349,19 +382,21 @@ class Funding:
     # --------------------------------------------------- deposits, banks
     def create_bank_account(self, user: User, f: dict[str, Any]) -> Record:
         """Register a bank account for fiat withdrawals."""
-        if not f.get("acc_number") and not f.get("acc_name"):
+        names = ("acc_name", "bank", "acc_number", "address", "bank_branch", "swift", "currency")
+        fields = {k: _text(f, k) for k in names}
+        if not fields["acc_number"] and not fields["acc_name"]:
             raise ApiError.field("acc_number", "is_missing")
-        names = ("acc_name", "bank", "acc_number", "address", "bank_branch", "swift")
-        fields = {k: f.get(k) for k in names}
-        return self._new("bank_account", user, currency=f.get("currency"), **fields)
+        return self._new("bank_account", user, **fields)
 
     def create_fund_info(self, user: User, f: dict[str, Any]) -> Record:
         """A fiat deposit; the sandbox credits it at once from ``external``."""
-        code = str(f.get("currency") or "")
-        currency = self.ex.currencies.get(code)
+        code = _text(f, "currency") or ""
+        currency = self.currencies.get(code)
         if currency is None or currency.kind != "fiat":
             raise ApiError.field("currency", "is_invalid")
-        amount = parse_decimal(f.get("amount"), "amount")
+        amount = self.ledger.entered(code, parse_decimal(f.get("amount"), "amount"))
+        if amount <= 0:
+            raise ApiError.field("amount", "must_be_positive")
         rec = self._new(
             "fund_info",
             user,
@@ -369,20 +404,17 @@ class Funding:
             amount=amount,
             state="processed",
             fund_type="bank_deposit",
-            bank_account_id=f.get("bank_account_id"),
+            bank_account_id=parse_id(f.get("bank_account_id")),
         )
-        self.ex._move(self.ex.external, user, code, amount, "funding", "FundInfo", rec.id)
+        self.ledger.move(self.external, user, code, amount, "funding", "FundInfo", rec.id)
         return rec
 
     # --------------------------------------------------------------- fees
-    def fee_rules(self, fee_type: str | None) -> list[dict[str, Any]]:
+    def fee_rules(self, products: Iterable[Product], fee_type: str | None) -> list[dict[str, Any]]:
         """Fee rules as ``/fees`` and ``/user/fees`` list them."""
         rules: list[dict[str, Any]] = []
-        for product in self.ex.products.values():
-            for role, rate in (
-                ("taker", product.taker_fee),
-                ("maker", product.maker_fee),
-            ):
+        for product in products:
+            for role, rate in (("taker", product.taker_fee), ("maker", product.maker_fee)):
                 rules.append(
                     {
                         "id": len(rules) + 1,
@@ -398,7 +430,7 @@ class Funding:
                         "charge_base_currency": None,
                     }
                 )
-        for cur in self.ex.currencies.values():
+        for cur in self.currencies.values():
             rules.append(
                 {
                     "id": len(rules) + 1,
@@ -415,26 +447,24 @@ class Funding:
             rules = [r for r in rules if r["fee_type"] == fee_type]
         return rules
 
-    def estimate(self, f: dict[str, Any]) -> dict[str, Any]:
+    def estimate(self, products: dict[int, Product], f: dict[str, Any]) -> dict[str, Any]:
         """``POST /fees/estimate`` for ``create_order`` or ``withdraw``."""
         action = f.get("for_action")
         params = f.get("for_params") or {}
         if not isinstance(params, dict):
             raise ApiError.field("for_params", "is_invalid")
         if action == "create_order":
-            product = self.ex.product(params.get("product_id"))
+            product = products.get(parse_id(params.get("product_id")) or 0)
+            if product is None:
+                raise ApiError.not_found("Product")
             qty = parse_decimal(params.get("quantity"), "quantity")
             price = product.last_price
             if params.get("price") not in (None, ""):
                 price = parse_decimal(params.get("price"), "price")
-            amount = fmt(qty * price * product.taker_fee)
-            option = {
-                "fee_type": "trade_fee",
-                "amount": amount,
-                "currency": product.quote,
-            }
+            amount = fmt(self.ledger.exact(qty * price * product.taker_fee))
+            option = {"fee_type": "trade_fee", "amount": amount, "currency": product.quote}
         elif action == "withdraw":
-            cur = self.ex.currencies.get(str(params.get("currency")))
+            cur = self.currencies.get(_text(params, "currency") or "")
             if cur is None:
                 raise ApiError.field("currency", "is_invalid")
             option = {

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from .models import Currency, Execution, Product
-
-if TYPE_CHECKING:
-    from .exchange import Exchange
 
 __all__ = ["default_currencies", "default_products", "seed_executions"]
 
@@ -69,7 +66,8 @@ def default_products() -> dict[int, Product]:
 
 
 def seed_executions(
-    ex: Exchange,
+    next_id: Callable[[str, int], int],
+    now: float,
     product: Product,
     count: int,
     start: float | None,
@@ -78,7 +76,7 @@ def seed_executions(
 ) -> int:
     """Append synthetic executions; see :meth:`Exchange.seed_executions`."""
     if start is None:
-        start = ex.now() - count / per_second
+        start = now - count / per_second
     if product.executions:
         start = max(start, product.executions[-1].timestamp)
     price = product.last_price
@@ -91,7 +89,7 @@ def seed_executions(
         qty = Decimal(rng.randint(1, 50000)) / 10000
         side = "buy" if rng.random() < 0.5 else "sell"
         exe = Execution(
-            ex.next_id("execution"), product.id, qty, price, side, start + i / per_second
+            next_id("execution", 1), product.id, qty, price, side, start + i / per_second
         )
         append_exec(exe)
         append_time(exe.created_at)

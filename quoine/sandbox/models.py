@@ -17,7 +17,7 @@ import json
 import re
 import secrets
 from collections import deque
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "dumps",
     "fmt",
     "num",
-    "parse_decimal",
 ]
 
 D0 = Decimal(0)
@@ -110,32 +109,6 @@ def dumps(payload: Any) -> str:
     """Compact JSON text in which every :class:`Decimal` is an exact JSON number."""
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=_mark_number)
     return _NUMBER.sub(r"\1", text) if _MARK in text else text
-
-
-def parse_decimal(value: Any, field: str, *, positive: bool = True) -> Decimal:
-    """Parse a decimal sent as a JSON string or number.
-
-    Args:
-        value: The raw value.
-        field: Field name used in the error.
-        positive: Require a value strictly greater than zero.
-
-    Returns:
-        The decimal.
-
-    Raises:
-        ApiError: ``{"errors": {field: ["must_be_positive"]}}`` when the value
-            is missing, not a finite number, or not positive.
-    """
-    if value is None or isinstance(value, bool):
-        raise ApiError.field(field, "must_be_positive")
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ApiError.field(field, "must_be_positive") from None
-    if not number.is_finite() or (positive and number <= 0) or number < 0:
-        raise ApiError.field(field, "must_be_positive")
-    return number
 
 
 class Currency:

@@ -1,8 +1,9 @@
-"""Endpoint handlers and the route table of the sandbox API.
+"""Endpoint handlers, each registered next to its definition with :func:`route`.
 
-Each handler takes a :class:`~quoine.sandbox.app.Request` and returns a
-JSON-able value, or raises :class:`~quoine.sandbox.models.ApiError`. Handlers
-run with the exchange lock held.
+Each handler takes a :class:`~quoine.sandbox.routing.Request`, parses what it
+needs, calls the exchange and renders the answer; it raises
+:class:`~quoine.sandbox.models.ApiError` for a refusal. Handlers run with the
+exchange lock held, inside one exchange transaction.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import bisect
 import random
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from .models import D0, ApiError, Product, Trade, fmt, num, parse_decimal
+from .models import D0, ApiError, Product, Trade, fmt, num
+from .numbers import decimal_or_none, parse_decimal, parse_id, parse_signed, parse_timestamp
+from .routing import ROUTES, Request, route
 
-if TYPE_CHECKING:
-    from .app import Request
-
-__all__ = ["ROUTES"]
+__all__ = ["LEVERAGES", "ROUTES"]
 
 
 # ------------------------------------------------------------------ public
+@route("GET", "/products", private=False)
 def products(req: Request) -> Any:
     """GET /products (``perpetual=1`` lists perpetuals only)."""
     perpetual = req.flag("perpetual")
@@ -33,11 +34,13 @@ def _product_json(req: Request, prod: Product) -> dict[str, Any]:
     return prod.to_json(ex.now(), ex.currencies[prod.quote], ex.dialect)
 
 
+@route("GET", "/products/{id}", private=False)
 def product(req: Request) -> Any:
     """GET /products/{id}."""
     return _product_json(req, req.ex.product(req.params["id"]))
 
 
+@route("GET", "/products/{id}/price_levels", private=False)
 def price_levels(req: Request) -> Any:
     """GET /products/{id}/price_levels (20 levels per side unless ``full=1``)."""
     prod = req.ex.product(req.params["id"])
@@ -48,6 +51,7 @@ def price_levels(req: Request) -> Any:
     }
 
 
+@route("GET", "/executions", private=False)
 def executions(req: Request) -> Any:
     """GET /executions: paginated newest first, or by ``timestamp`` ascending."""
     pid = req.arg("product_id")
@@ -57,10 +61,7 @@ def executions(req: Request) -> Any:
     stamp = req.arg("timestamp")
     if stamp is None:
         return req.page(prod.executions, lambda e: e.public_json())
-    try:
-        since = int(Decimal(stamp))
-    except ArithmeticError:
-        raise ApiError.field("timestamp", "is_invalid") from None
+    since = parse_timestamp(stamp, "timestamp")
     limit = max(1, min(req.int_arg("limit", 20), 1000))
     start = bisect.bisect_left(prod.exec_times, since)
     end = min(start + limit, len(prod.executions))
@@ -70,21 +71,26 @@ def executions(req: Request) -> Any:
     return [e.public_json() for e in prod.executions[start:end]]
 
 
+@route("GET", "/ir_ladders/{currency}", private=False)
 def ir_ladder(req: Request) -> Any:
     """GET /ir_ladders/{currency}."""
     return req.ex.funding.ir_ladder(req.params["currency"])
 
 
+@route("GET", "/currencies", private=False)
 def currencies(req: Request) -> Any:
     """GET /currencies."""
     return [c.to_json() for c in req.ex.currencies.values()]
 
 
+@route("GET", "/fees", private=False)
+@route("GET", "/user/fees")
 def fees(req: Request) -> Any:
     """GET /fees and GET /user/fees."""
-    return req.ex.funding.fee_rules(req.arg("fee_type"))
+    return req.ex.funding.fee_rules(req.ex.products.values(), req.arg("fee_type"))
 
 
+@route("GET", "/products/{id}/ohlc", private=False)
 def ohlc(req: Request) -> Any:
     """GET /products/{id}/ohlc: ``{"data": [[time, o, h, l, c, volume], ...]}``."""
     prod = req.ex.product(req.params["id"])
@@ -108,6 +114,7 @@ def ohlc(req: Request) -> Any:
     return {"data": data}
 
 
+@route("GET", "/products/{id}/funding_rate_history", private=False)
 def funding_rates(req: Request) -> Any:
     """GET /products/{id}/funding_rate_history (perpetuals; synthetic, 8-hourly)."""
     prod = req.ex.product(req.params["id"])
@@ -136,17 +143,20 @@ def funding_rates(req: Request) -> Any:
 
 
 # ------------------------------------------------------------------ orders
+@route("POST", "/orders", wrap="order")
 def create_order(req: Request) -> Any:
     """POST /orders (nested ``{"order": {...}}`` or flat)."""
-    order = req.ex.place_order(req.user, req.fields("order"))
+    order = req.ex.place_order(req.user, req.fields())
     return order.to_json(dialect=req.ex.dialect, view="create")
 
 
+@route("GET", "/orders/{id}")
 def get_order(req: Request) -> Any:
     """GET /orders/{id} and GET /orders/client:{cid} (with executions)."""
     return req.ex.find_order(req.user, req.params["id"]).to_json(True, req.ex.dialect)
 
 
+@route("GET", "/orders")
 def list_orders(req: Request) -> Any:
     """GET /orders (filters funding_currency, product_id, status, trading_type)."""
     fc = req.arg("funding_currency")
@@ -171,6 +181,7 @@ def list_orders(req: Request) -> Any:
     return req.page(chosen, lambda o: o.to_json(details, req.ex.dialect))
 
 
+@route("PUT", "/orders/{id}/cancel")
 def cancel_order(req: Request) -> Any:
     """PUT /orders/{id}/cancel (404 ``Order not found`` when not live)."""
     try:
@@ -180,9 +191,10 @@ def cancel_order(req: Request) -> Any:
     return req.ex.cancel_order(order).to_json(dialect=req.ex.dialect, view="change")
 
 
+@route("PUT", "/orders/cancel_all", wrap="order")
 def cancel_all(req: Request) -> Any:
     """PUT /orders/cancel_all (filters product_id, side, trading_type)."""
-    f = req.fields("order")
+    f = req.fields()
     done = req.ex.cancel_all(
         req.user,
         f.get("product_id") or req.arg("product_id"),
@@ -192,13 +204,15 @@ def cancel_all(req: Request) -> Any:
     return {"models": [{"id": o.id, "client_order_id": o.client_order_id} for o in done]}
 
 
+@route("PUT", "/orders/{id}", wrap="order")
 def edit_order(req: Request) -> Any:
     """PUT /orders/{id} with quantity and/or price."""
     order = req.ex.find_order(req.user, req.params["id"])
-    edited = req.ex.edit_order(order, req.fields("order"))
+    edited = req.ex.edit_order(order, req.fields())
     return edited.to_json(dialect=req.ex.dialect, view="change")
 
 
+@route("GET", "/orders/{id}/trades")
 def order_trades(req: Request) -> Any:
     """GET /orders/{id}/trades (plain list)."""
     order = req.ex.find_order(req.user, req.params["id"])
@@ -208,12 +222,14 @@ def order_trades(req: Request) -> Any:
     return [req.ex.trades[t].to_json(req.ex.dialect) for t in ids]
 
 
+@route("GET", "/orders/{id}/executions")
 def order_executions(req: Request) -> Any:
     """GET /orders/{id}/executions (paginated)."""
     order = req.ex.find_order(req.user, req.params["id"])
     return req.page(order.executions, lambda e: e.to_json(order.side, order))
 
 
+@route("GET", "/executions/me")
 def my_executions(req: Request) -> Any:
     """GET /executions/me (``with_details=1`` adds order_id/client_order_id)."""
     pid = req.arg("product_id")
@@ -231,25 +247,29 @@ def _accounts(req: Request, kind: str) -> list[dict[str, Any]]:
     return [a.to_json(req.ex.dialect) for a in chosen]
 
 
+@route("GET", "/fiat_accounts")
 def fiat_accounts(req: Request) -> Any:
     """GET /fiat_accounts."""
     return _accounts(req, "fiat")
 
 
+@route("POST", "/fiat_accounts", wrap="fiat_account")
 def create_fiat_account(req: Request) -> Any:
     """POST /fiat_accounts (returns the existing account if there is one)."""
-    code = str(req.fields("fiat_account").get("currency") or "")
+    code = str(req.fields().get("currency") or "")
     cur = req.ex.currencies.get(code)
     if cur is None or cur.kind != "fiat":
         raise ApiError.field("currency", "is_invalid")
     return req.ex.account(req.user, code).to_json(req.ex.dialect)
 
 
+@route("GET", "/crypto_accounts")
 def crypto_accounts(req: Request) -> Any:
     """GET /crypto_accounts."""
     return _accounts(req, "crypto")
 
 
+@route("GET", "/accounts")
 def all_accounts(req: Request) -> Any:
     """GET /accounts."""
     return {
@@ -266,11 +286,13 @@ def _user_account(req: Request) -> Any:
     return acct
 
 
+@route("GET", "/accounts/{currency}")
 def account(req: Request) -> Any:
     """GET /accounts/{currency}."""
     return _user_account(req).to_json(req.ex.dialect)
 
 
+@route("GET", "/accounts/{currency}/reserved_balance_details")
 def reserved_details(req: Request) -> Any:
     """GET /accounts/{currency}/reserved_balance_details."""
     acct = _user_account(req)
@@ -280,6 +302,7 @@ def reserved_details(req: Request) -> Any:
     ]
 
 
+@route("GET", "/accounts/balance")
 def balances(req: Request) -> Any:
     """GET /accounts/balance."""
     return [{"currency": c, "balance": fmt(a.balance)} for c, a in req.user.accounts.items()]
@@ -297,12 +320,14 @@ def _usd_rate(req: Request, code: str) -> Decimal:
     return req.ex.currencies[code].usd_rate
 
 
+@route("GET", "/accounts/main_asset")
 def main_asset(req: Request) -> Any:
     """GET /accounts/main_asset (everything valued in USD at last prices)."""
     total = sum((a.balance * _usd_rate(req, c) for c, a in req.user.accounts.items()), D0)
     return {"currency": "USD", "total_amount": fmt(total.quantize(Decimal("0.01")))}
 
 
+@route("GET", "/transactions")
 def transactions(req: Request) -> Any:
     """GET /transactions (filters currency, transaction_type comma list)."""
     code = req.arg("currency")
@@ -315,6 +340,7 @@ def transactions(req: Request) -> Any:
     return req.page(rows, lambda e: e.to_transaction())
 
 
+@route("GET", "/balance_history")
 def balance_history(req: Request) -> Any:
     """GET /balance_history (limit default 1000, min 10, max 1000)."""
     code = req.arg("currency")
@@ -387,58 +413,50 @@ def _trading_account(req: Request, prod: Product, listed: bool = False) -> dict[
 
 
 def _find_trading_product(req: Request) -> Product:
-    try:
-        value = int(req.params["id"])
-    except ValueError:
-        value = -1
-    prod = req.ex.products.get(value - req.user.id * 10000)
+    value = parse_id(req.params["id"])
+    prod = None if value is None else req.ex.products.get(value - req.user.id * 10000)
     if prod is None or prod not in _trading_products(req):
         raise ApiError.not_found("Trading account")
     return prod
 
 
+@route("GET", "/trading_accounts")
 def trading_accounts(req: Request) -> Any:
     """GET /trading_accounts (plain list, one per margin product)."""
     return [_trading_account(req, p, listed=True) for p in _trading_products(req)]
 
 
+@route("GET", "/trading_accounts/{id}")
 def trading_account(req: Request) -> Any:
     """GET /trading_accounts/{id}."""
     return _trading_account(req, _find_trading_product(req))
 
 
+@route("PUT", "/trading_accounts/{id}", wrap="trading_account")
 def set_leverage(req: Request) -> Any:
     """PUT /trading_accounts/{id} ``{"trading_account": {"leverage_level": N}}``."""
     prod = _find_trading_product(req)
-    raw = req.fields("trading_account").get("leverage_level")
-    try:
-        lev = int(str(raw))
-    except ValueError:
-        lev = 0
+    lev = parse_id(req.fields().get("leverage_level"))
     if lev not in LEVERAGES:
         raise ApiError.field("leverage_level", "is_invalid")
-    req.user.leverage[prod.id] = lev
+    req.ex.set_leverage(req.user, prod, lev)
     return _trading_account(req, prod)
 
 
 LEVERAGES = [100, 50, 25, 10, 5, 4, 2, 1]
 
 
+@route("GET", "/users/leverage_limitation")
 def leverage_limitation(req: Request) -> Any:
     """GET /users/leverage_limitation."""
     return LEVERAGES[:-1]
 
 
 def _find_trade(req: Request) -> Trade:
-    try:
-        trade = req.ex.trades.get(int(req.params["id"]))
-    except ValueError:
-        trade = None
-    if trade is None or trade.user is not req.user:
-        raise ApiError.not_found("Trade")
-    return trade
+    return req.ex.find_trade(req.user, req.params["id"])
 
 
+@route("GET", "/trades")
 def list_trades(req: Request) -> Any:
     """GET /trades (filters funding_currency, status, product_id, side, trading_type)."""
     want = {k: req.arg(k) for k in ("funding_currency", "status", "product_id", "side")}
@@ -454,64 +472,54 @@ def list_trades(req: Request) -> Any:
     return req.page(rows, lambda d: d)
 
 
-def get_trade(req: Request) -> Any:
-    """GET /trades/{id}."""
-    return _find_trade(req).to_json(req.ex.dialect)
-
-
+@route("PUT", "/trades/{id}/close", wrap="trade")
 def close_trade(req: Request) -> Any:
     """PUT /trades/{id}/close (optional ``closed_quantity``)."""
     trade = _find_trade(req)
-    raw = req.fields("trade").get("closed_quantity")
-    qty = None if raw in (None, "") else parse_decimal(raw, "closed_quantity")
+    qty = decimal_or_none(req.fields().get("closed_quantity"), "closed_quantity")
     return req.ex.close_trade(trade, qty).to_json(req.ex.dialect)
 
 
+@route("PUT", "/trades/close_all", wrap="trade")
 def close_all_trades(req: Request) -> Any:
     """PUT /trades/close_all (optional ``side``): plain list of closed trades."""
-    side = req.fields("trade").get("side")
+    side = req.fields().get("side") or req.arg("side")
     chosen = [t for t in req.user.trades if t.status == "open" and (not side or t.side == side)]
     return [req.ex.close_trade(t).to_json(req.ex.dialect) for t in chosen]
 
 
+@route("PUT", "/trades/{id}", wrap="trade")
 def update_trade(req: Request) -> Any:
     """PUT /trades/{id} ``{"trade": {"stop_loss", "take_profit"}}``."""
-    trade = _find_trade(req)
-    f = req.fields("trade")
-    for name in ("stop_loss", "take_profit"):
-        if name in f:
-            value = f[name]
-            empty = value in (None, "") or str(value) in ("0", "0.0")
-            setattr(trade, name, None if empty else parse_decimal(value, name))
-    trade.updated_at = int(req.ex.now())
-    return trade.to_json(req.ex.dialect)
+    return req.ex.update_trade(_find_trade(req), req.fields()).to_json(req.ex.dialect)
 
 
+@route("PUT", "/trades/{id}/adjust_margin", wrap="trade")
 def adjust_margin(req: Request) -> Any:
     """PUT /trades/{id}/adjust_margin (``delta_margin`` or ``delta``, or a new ``margin``)."""
     trade = _find_trade(req)
-    f = req.fields("trade")
+    f = req.fields()
     given = f.get("delta_margin")
     if given in (None, ""):
         given = f.get("delta")
     if given not in (None, ""):
-        raw = str(given)
-        delta = parse_decimal(raw.lstrip("-"), "delta_margin")
-        delta = -delta if raw.startswith("-") else delta
+        delta = parse_signed(given, "delta_margin")
     else:
         delta = parse_decimal(f.get("margin"), "margin") - trade.margin
     return req.ex.adjust_margin(trade, delta).to_json(req.ex.dialect)
 
 
+@route("GET", "/trades/{id}/loans")
 def trade_loans(req: Request) -> Any:
     """GET /trades/{id}/loans (plain list)."""
     return req.ex.funding.trade_loans(_find_trade(req))
 
 
 # ----------------------------------------------------------------- lending
+@route("POST", "/loan_bids", wrap="loan_bid")
 def create_loan_bid(req: Request) -> Any:
     """POST /loan_bids."""
-    return req.ex.funding.create_loan_bid(req.user, req.fields("loan_bid")).to_json()
+    return req.ex.funding.create_loan_bid(req.user, req.fields()).to_json()
 
 
 def list_records(kind: str, *filters: str) -> Callable[[Request], Any]:
@@ -526,42 +534,46 @@ def list_records(kind: str, *filters: str) -> Callable[[Request], Any]:
     return handler
 
 
+route("GET", "/loan_bids")(list_records("loan_bid", "currency", "status"))
+route("GET", "/loans")(list_records("loan", "currency", "status"))
+route("GET", "/crypto_withdrawals")(
+    list_records("crypto_withdrawal", "currency", "address", "state")
+)
+route("GET", "/crypto_withdrawal_addresses")(list_records("crypto_withdrawal_address", "currency"))
+route("GET", "/withdrawals")(list_records("withdrawal", "state", "currency"))
+route("GET", "/bank_accounts")(list_records("bank_account", "currency"))
+route("GET", "/fund_infos")(list_records("fund_info", "currency"))
+
+
+@route("PUT", "/loan_bids/{id}/close")
 def close_loan_bid(req: Request) -> Any:
     """PUT /loan_bids/{id}/close."""
     funding = req.ex.funding
     return funding.close_loan_bid(funding.get("loan_bid", req.user, req.params["id"])).to_json()
 
 
+@route("PUT", "/loans/{id}", wrap="loan")
 def update_loan(req: Request) -> Any:
     """PUT /loans/{id} (``fund_reloaned``, flat or under ``loan``)."""
     rec = req.ex.funding.get("loan", req.user, req.params["id"])
-    value = req.fields("loan").get("fund_reloaned")
+    value = req.fields().get("fund_reloaned")
     if value is not None:
-        rec.fields["fund_reloaned"] = str(value).lower() in ("true", "1")
+        req.ex.funding.set_reloaned(rec, str(value).lower() in ("true", "1"))
     return rec.to_json()
 
 
 # ----------------------------------------------------------------- funding
+@route("POST", "/crypto_withdrawals", wrap="crypto_withdrawal")
 def create_crypto_withdrawal(req: Request) -> Any:
     """POST /crypto_withdrawals."""
-    f = req.fields("crypto_withdrawal")
+    f = req.fields()
     return req.ex.funding.create_withdrawal(req.user, f, crypto=True).to_json()
 
 
+@route("POST", "/withdrawals", wrap="withdrawal")
 def create_withdrawal(req: Request) -> Any:
     """POST /withdrawals (fiat, needs a bank_account_id)."""
-    return req.ex.funding.create_withdrawal(req.user, req.fields("withdrawal"), False).to_json()
-
-
-def get_record(kind: str) -> Callable[[Request], Any]:
-    """Build a GET-one handler for a funding record kind."""
-
-    def handler(req: Request) -> Any:
-        req.ex.funding.advance()
-        return req.ex.funding.get(kind, req.user, req.params["id"]).to_json()
-
-    handler.__doc__ = f"GET one {kind}."
-    return handler
+    return req.ex.funding.create_withdrawal(req.user, req.fields(), False).to_json()
 
 
 def cancel_record(kind: str) -> Callable[[Request], Any]:
@@ -575,6 +587,11 @@ def cancel_record(kind: str) -> Callable[[Request], Any]:
     return handler
 
 
+route("PUT", "/crypto_withdrawal/{id}/cancel")(cancel_record("crypto_withdrawal"))
+route("PUT", "/withdrawals/{id}/cancel")(cancel_record("withdrawal"))
+
+
+@route("GET", "/crypto_withdrawals/crypto_networks")
 def crypto_networks(req: Request) -> Any:
     """GET /crypto_withdrawals/crypto_networks (plain list)."""
     code = req.arg("currency")
@@ -594,17 +611,20 @@ def crypto_networks(req: Request) -> Any:
     return out
 
 
+@route("POST", "/bank_accounts", wrap="bank_account")
 def create_bank_account(req: Request) -> Any:
     """POST /bank_accounts."""
-    return req.ex.funding.create_bank_account(req.user, req.fields("bank_account")).to_json()
+    return req.ex.funding.create_bank_account(req.user, req.fields()).to_json()
 
 
+@route("POST", "/fund_infos", wrap="fund_info")
 def create_fund_info(req: Request) -> Any:
     """POST /fund_infos (a fiat deposit, credited at once)."""
-    return req.ex.funding.create_fund_info(req.user, req.fields("fund_info")).to_json()
+    return req.ex.funding.create_fund_info(req.user, req.fields()).to_json()
 
 
 # -------------------------------------------------------------------- fees
+@route("GET", "/user/fee_tier")
 def fee_tier(req: Request) -> Any:
     """GET /user/fee_tier."""
     return {
@@ -617,82 +637,7 @@ def fee_tier(req: Request) -> Any:
     }
 
 
+@route("POST", "/fees/estimate", nested=("for_params",))
 def estimate_fees(req: Request) -> Any:
     """POST /fees/estimate."""
-    return req.ex.funding.estimate(req.body)
-
-
-_Row = tuple[str, str, Callable[["Request"], Any], bool]
-ROUTES: list[_Row] = [
-    ("GET", "/products", products, False),
-    ("GET", "/products/{id}", product, False),
-    ("GET", "/products/{id}/price_levels", price_levels, False),
-    ("GET", "/products/{id}/ohlc", ohlc, False),
-    ("GET", "/products/{id}/funding_rate_history", funding_rates, False),
-    ("GET", "/executions", executions, False),
-    ("GET", "/ir_ladders/{currency}", ir_ladder, False),
-    ("GET", "/currencies", currencies, False),
-    ("GET", "/fees", fees, False),
-    ("POST", "/orders", create_order, True),
-    ("GET", "/orders", list_orders, True),
-    ("PUT", "/orders/cancel_all", cancel_all, True),
-    ("GET", "/orders/{id}", get_order, True),
-    ("PUT", "/orders/{id}", edit_order, True),
-    ("PUT", "/orders/{id}/cancel", cancel_order, True),
-    ("GET", "/orders/{id}/trades", order_trades, True),
-    ("GET", "/orders/{id}/executions", order_executions, True),
-    ("GET", "/executions/me", my_executions, True),
-    ("GET", "/fiat_accounts", fiat_accounts, True),
-    ("POST", "/fiat_accounts", create_fiat_account, True),
-    ("GET", "/crypto_accounts", crypto_accounts, True),
-    ("GET", "/accounts", all_accounts, True),
-    ("GET", "/accounts/balance", balances, True),
-    ("GET", "/accounts/main_asset", main_asset, True),
-    ("GET", "/accounts/{currency}", account, True),
-    ("GET", "/accounts/{currency}/reserved_balance_details", reserved_details, True),
-    ("GET", "/transactions", transactions, True),
-    ("GET", "/balance_history", balance_history, True),
-    ("GET", "/trading_accounts", trading_accounts, True),
-    ("GET", "/trading_accounts/{id}", trading_account, True),
-    ("PUT", "/trading_accounts/{id}", set_leverage, True),
-    ("GET", "/users/leverage_limitation", leverage_limitation, True),
-    ("GET", "/trades", list_trades, True),
-    ("PUT", "/trades/close_all", close_all_trades, True),
-    ("GET", "/trades/{id}", get_trade, True),
-    ("PUT", "/trades/{id}", update_trade, True),
-    ("PUT", "/trades/{id}/close", close_trade, True),
-    ("PUT", "/trades/{id}/adjust_margin", adjust_margin, True),
-    ("GET", "/trades/{id}/loans", trade_loans, True),
-    ("POST", "/loan_bids", create_loan_bid, True),
-    ("GET", "/loan_bids", list_records("loan_bid", "currency", "status"), True),
-    ("PUT", "/loan_bids/{id}/close", close_loan_bid, True),
-    ("GET", "/loans", list_records("loan", "currency", "status"), True),
-    ("PUT", "/loans/{id}", update_loan, True),
-    (
-        "GET",
-        "/crypto_withdrawals",
-        list_records("crypto_withdrawal", "currency", "address", "state"),
-        True,
-    ),
-    ("POST", "/crypto_withdrawals", create_crypto_withdrawal, True),
-    ("GET", "/crypto_withdrawals/crypto_networks", crypto_networks, True),
-    ("GET", "/crypto_withdrawals/{id}", get_record("crypto_withdrawal"), True),
-    ("PUT", "/crypto_withdrawal/{id}/cancel", cancel_record("crypto_withdrawal"), True),
-    (
-        "GET",
-        "/crypto_withdrawal_addresses",
-        list_records("crypto_withdrawal_address", "currency"),
-        True,
-    ),
-    ("GET", "/withdrawals", list_records("withdrawal", "currency", "state"), True),
-    ("POST", "/withdrawals", create_withdrawal, True),
-    ("GET", "/withdrawals/{id}", get_record("withdrawal"), True),
-    ("PUT", "/withdrawals/{id}/cancel", cancel_record("withdrawal"), True),
-    ("GET", "/bank_accounts", list_records("bank_account", "currency"), True),
-    ("POST", "/bank_accounts", create_bank_account, True),
-    ("GET", "/fund_infos", list_records("fund_info", "currency"), True),
-    ("POST", "/fund_infos", create_fund_info, True),
-    ("GET", "/user/fee_tier", fee_tier, True),
-    ("GET", "/user/fees", fees, True),
-    ("POST", "/fees/estimate", estimate_fees, True),
-]
+    return req.ex.funding.estimate(req.ex.products, req.body)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
-from .app import SandboxApp, make_app
-from .exchange import DEMO_TOKEN_ID, Exchange
+from .app import MAX_BODY, REASONS, SandboxApp, make_app
+from .config import SandboxConfig
+from .exchange import Exchange
 from .faults import FaultInjector, Fired
 
 __all__ = ["Sandbox", "SandboxServer"]
@@ -39,7 +42,45 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.track(self.connection, False)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a framing error (bad request line, headers) in the API's JSON shape.
+
+        http.server's own 5xx answers (501 for an unknown method, 505 for an
+        unknown HTTP version) are client errors here: 405 and 400.
+        """
+        self.close_connection = True
+        if code >= 500:
+            code, message = (405, "Method Not Allowed") if code == 501 else (400, "Bad Request")
+        self._answer(code, {"message": message or REASONS.get(code, "Error")})
+
+    def _answer(self, code: int, payload: dict[str, str]) -> None:
+        data = json.dumps(payload).encode()
+        head = (
+            f"HTTP/1.1 {code} {REASONS.get(code, 'Error')}\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):
+            self.wfile.write(head.encode("latin-1") + data)
+
+    def _framing_error(self) -> tuple[int, str] | None:
+        """Why the body cannot be read safely, or None."""
+        if self.headers.get("Transfer-Encoding"):
+            return 411, "Length Required"
+        lengths = self.headers.get_all("Content-Length") or []
+        text = lengths[0].strip() if lengths else "0"
+        if len(set(lengths)) > 1 or not text.isdigit() or len(text) > 12:
+            return 400, "Invalid Content-Length"
+        if int(text) > MAX_BODY:
+            return 413, "Request body too large"
+        return None
+
     def _serve(self) -> None:
+        problem = self._framing_error()
+        if problem is not None:
+            self.close_connection = True
+            self._answer(problem[0], {"message": problem[1]})
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         path, _, query = self.path.partition("?")
@@ -113,6 +154,12 @@ class SandboxServer(ThreadingHTTPServer):
             else:
                 self._conns.discard(conn)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client went away mid-answer; report anything else."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         """Shut down every open keep-alive connection."""
         with self._conns_lock:
@@ -133,20 +180,19 @@ class Sandbox:
     Args:
         host: Interface to bind (keep the default 127.0.0.1).
         port: TCP port; 0 picks a free one.
-        token_id: Demo API token id.
-        secret: Demo secret; random per start when None.
-        rate_limit: True = 300 requests per 300 s per token (and per IP for
-            public endpoints); an int N = N per 300 s; ``(N, seconds)``;
-            None/False = off.
-        seed: Seed for the market maker's order book.
-        clock: Time source in seconds (for deterministic tests).
         exchange: Serve an existing :class:`Exchange` instead of a new one.
-        fault_seed: Seed for random faults.
-        strict_nonce: False also accepts a nonce equal to the last one (for
-            clients with millisecond nonces such as python-quoine 0.1.4).
-        dialect: ``"liquid"`` (default) answers in the shapes of the Liquid-era
-            documentation, ``"quoine"`` in those of the 2016 Quoinex/Qryptos
-            one (integer product ids, decimals as strings...).
+        config: Every option as a :class:`~quoine.sandbox.config.SandboxConfig`.
+        **options: :class:`~quoine.sandbox.config.SandboxConfig` fields
+            overriding ``config``: ``token_id``, ``secret``, ``rate_limit``
+            (True = 300 requests per 300 s per token and per IP for public
+            endpoints; an int N = N per 300 s; ``(N, seconds)``; None/False =
+            off), ``seed``, ``clock``, ``fault_seed``, ``strict_nonce`` (False
+            also accepts a nonce equal to the last one, for python-quoine
+            0.1.4's millisecond nonces), ``strict`` (False: read any JSON
+            body, flat and nested), ``dialect``...
+
+    Raises:
+        TypeError: An unknown option.
 
     Attributes:
         url: ``http://HOST:PORT`` once started.
@@ -156,37 +202,31 @@ class Sandbox:
 
     def __init__(
         self,
-        host: str = "127.0.0.1",
-        port: int = 0,
+        host: str | None = None,
+        port: int | None = None,
         *,
-        token_id: str = DEMO_TOKEN_ID,
-        secret: str | None = None,
-        rate_limit: bool | int | tuple[int, float] | None = True,
-        seed: int = 0,
-        clock: Callable[[], float] | None = None,
         exchange: Exchange | None = None,
-        fault_seed: int | None = None,
-        strict_nonce: bool = True,
-        dialect: str = "liquid",
+        config: SandboxConfig | None = None,
+        **options: Any,
     ) -> None:
-        self.host = host
-        self.port = port
-        self.app = make_app(
-            exchange,
-            token_id=token_id,
-            secret=secret,
-            rate_limit=rate_limit,
-            seed=seed,
-            clock=clock,
-            fault_seed=fault_seed,
-            strict_nonce=strict_nonce,
-            dialect=dialect,
-        )
+        if host is not None:
+            options["host"] = host
+        if port is not None:
+            options["port"] = port
+        self.config = SandboxConfig.build(config, **options)
+        self.host = self.config.host
+        self.port = self.config.port
+        self.app = make_app(exchange, self.config)
         self.exchange = self.app.exchange
         self.token_id: str = self.app.token_id
         self.secret: str = self.app.secret
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        # The secret is never shown: a notebook displays and saves reprs.
+        where = f"url={self.url!r}" if self._server is not None else "stopped"
+        return f"Sandbox({where}, token_id={self.token_id!r}, secret='***')"
 
     @property
     def faults(self) -> FaultInjector:

@@ -73,6 +73,10 @@ SKIPPED: dict[tuple[str, str], str] = {
         "docs/migrating.rst",
         "# 0.1.x: \"QuoineAPIException: {'user': ['not_enough_free_balance']}\"",
     ): "str(e) of an exception caught in an earlier example",
+    (
+        "docs/contributing.rst",
+        "stats = client.get_product_stats(1)",
+    ): "the docstring of a made-up endpoint, showing how to write one",
 }
 
 
@@ -487,3 +491,32 @@ def test_fixture_names_are_fresh_per_example(sandbox: Sandbox) -> None:
         assert namespace["trade_id"] in [trade["id"] for trade in open_trades]
     finally:
         fixtures.client.close()
+
+
+def test_the_shipped_inventories_are_what_make_inventories_writes(tmp_path: Path) -> None:
+    """docs/_inventories/*.inv match their source list, and Sphinx reads them."""
+    import importlib.util
+
+    from sphinx.util.inventory import InventoryFile
+
+    folder = ROOT / "docs" / "_inventories"
+    spec = importlib.util.spec_from_file_location(
+        "make_inventories", folder / "make_inventories.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, project, objects in (
+        ("python", "Python", module.PYTHON),
+        ("requests", "Requests", module.REQUESTS),
+        ("dateutil", "dateutil", module.DATEUTIL),
+        ("pandas", "pandas", module.PANDAS),
+    ):
+        fresh = tmp_path / f"{name}.inv"
+        module.write(fresh, project, "2" if name != "python" else "3", objects)
+        shipped = folder / f"{name}.inv"
+        assert fresh.read_bytes() == shipped.read_bytes(), f"run {folder}/make_inventories.py"
+        with open(shipped, "rb") as stream:
+            inventory = InventoryFile.load(stream, "https://example.org", lambda base, uri: uri)
+        assert sum(len(entries) for entries in inventory.values()) == len(objects)
+    assert "decimal.Decimal" in module.PYTHON and "requests.Session" in module.REQUESTS

@@ -26,7 +26,7 @@ def test_the_demo_runs_on_either_era(sandbox: Sandbox) -> None:
     out = io.StringIO()
     assert run_demo(out, api_url=sandbox.url) == 0
     text = out.getvalue()
-    assert "BTCUSD" in text and "-> cancelled" in text and "filled 0.01" in text
+    assert "BTCUSD" in text and "-> cancelled" in text and "filled: 0.01 BTC" in text
 
 
 @pytest.mark.parametrize(
