@@ -125,6 +125,14 @@ def test_non_empty_string_counts_utf8_bytes_up_to_max_length():
             "stop_loss must be zero or more, got '-1'",
         ),
         (lambda: u.optional_text("", "note"), "note must be a non-empty string, got ''"),
+        (
+            lambda: u.to_decimal(Decimal("1E+50"), "price"),
+            "price is too large: at most 35 digits before the decimal point, got Decimal('1E+50')",
+        ),
+        (
+            lambda: u.to_decimal(10**40, "price"),
+            f"price is too large: at most 35 digits before the decimal point, got {10**40}",
+        ),
     ],
 )
 def test_messages_are_exact(call, message):

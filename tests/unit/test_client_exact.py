@@ -1,0 +1,39 @@
+"""The client's request path at its edges: its debug line and the signing turn.
+
+Written against the mutants of quoine/client.py that the other tests let live.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from _helpers import API, SECRET, TOKEN_ID
+
+from quoine.client import Quoinex
+from quoine.exceptions import QuoineServerError, QuoineTimeoutError
+
+
+def test_a_failed_attempt_is_logged_exactly_at_debug(mocked, caplog):
+    caplog.set_level(logging.DEBUG, logger="quoine")
+    mocked.get(f"{API}/products/1", status=500, body="oops")
+    with Quoinex(rate_limit=None) as client, pytest.raises(QuoineServerError):
+        client.get_product(1)
+    lines = [r.getMessage() for r in caplog.records if " failed: " in r.getMessage()]
+    assert lines == ["GET /products/1 failed: 500 Internal Server Error: oops, attempt 1"]
+
+
+def test_a_signed_request_that_never_gets_the_turn_is_not_sent(mocked):
+    """Another request of the token holds the signing turn past the deadline."""
+    with Quoinex(TOKEN_ID, SECRET, rate_limit=None, deadline=0.05) as client:
+        client.nonces.turn.acquire()
+        try:
+            with pytest.raises(QuoineTimeoutError) as caught:
+                client.get_orders()
+        finally:
+            client.nonces.turn.release()
+    assert caught.value.sent is False
+    assert str(caught.value).endswith(
+        "another signed request of this API token took the whole deadline; nothing was sent"
+    )
+    assert len(mocked.calls) == 0
