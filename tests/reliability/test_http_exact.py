@@ -101,3 +101,13 @@ def test_a_redirect_to_a_non_utf8_location_raises_a_library_error():
     finally:
         gc.collect()  # the connection requests left open, while the filters above apply
     assert isinstance(result, QuoineResponseException)
+
+
+def test_an_informational_answer_in_place_of_the_answer_is_named_exactly():
+    result, _ = _answer(b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n")
+    assert isinstance(result, QuoineError)
+    assert result.message == (
+        "the server sent an informational 103 answer in place of the answer; connection "
+        "closed, the request may have been processed"
+    )
+    assert result.sent is True

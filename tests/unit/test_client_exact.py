@@ -37,3 +37,11 @@ def test_a_signed_request_that_never_gets_the_turn_is_not_sent(mocked):
         "another signed request of this API token took the whole deadline; nothing was sent"
     )
     assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize("suffix", ["/", "//"])
+def test_a_trailing_slash_of_api_url_is_dropped(mocked, suffix):
+    mocked.get(f"{API}/products/1", json={"id": 1})
+    with Quoinex(api_url=API + suffix, rate_limit=None) as client:
+        assert client.get_product(1) == {"id": 1}
+    assert mocked.calls[0].request.url == f"{API}/products/1"
