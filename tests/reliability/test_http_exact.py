@@ -111,3 +111,19 @@ def test_an_informational_answer_in_place_of_the_answer_is_named_exactly():
         "closed, the request may have been processed"
     )
     assert result.sent is True
+
+
+def test_an_answer_read_past_the_deadline_may_have_been_acted_on():
+    """Headers in time, the body dripped past the deadline: a timeout after sending."""
+    raw = http(200, b'{"id": 1, "padding": "' + b"x" * 40 + b'"}')
+    reply = Reply(raw, drip=0.02, drip_from=raw.index(b"\r\n\r\n") + 4)
+    with FaultServer(lambda request: reply) as server:
+        client = Quoinex(
+            TOKEN_ID, SECRET, api_url=server.url, rate_limit=None, max_retries=0, deadline=0.3
+        )
+        with pytest.raises(QuoineError) as caught:
+            client.get_product(1)
+        client.close()
+    assert caught.value.message == "the call ran past its deadline while reading the answer"
+    assert caught.value.sent is True
+    assert len(server.requests) == 1

@@ -5,9 +5,11 @@ Written against the mutants of quoine/client.py that the other tests let live.
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
+import requests
 from _helpers import API, SECRET, TOKEN_ID
 
 from quoine.client import Quoinex
@@ -45,3 +47,33 @@ def test_a_trailing_slash_of_api_url_is_dropped(mocked, suffix):
     with Quoinex(api_url=API + suffix, rate_limit=None) as client:
         assert client.get_product(1) == {"id": 1}
     assert mocked.calls[0].request.url == f"{API}/products/1"
+
+
+def test_the_api_url_is_kept_without_its_trailing_slash():
+    with Quoinex(api_url="https://sandbox.example/", rate_limit=None) as client:
+        assert client.API_URL == "https://sandbox.example"
+        assert repr(client).startswith("Quoinex(api_url='https://sandbox.example', ")
+
+
+class _CachedAnswers(requests.adapters.BaseAdapter):
+    """A transport adapter, like a cache, that hands back a body it has already read."""
+
+    def send(self, request, **kwargs):
+        response = requests.Response()
+        response.status_code = 200
+        response.headers["Content-Type"] = "application/json"
+        response._content = b'{"id": 1}'
+        response._content_consumed = True
+        response.raw = io.BytesIO(b"")
+        response.request, response.url = request, request.url
+        return response
+
+    def close(self):
+        pass
+
+
+def test_an_answer_already_read_by_an_adapter_is_not_read_again():
+    session = requests.Session()
+    session.mount("https://", _CachedAnswers())
+    with Quoinex(session=session, rate_limit=None) as client:
+        assert client.get_product(1) == {"id": 1}
