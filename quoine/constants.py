@@ -13,6 +13,7 @@ import enum
 __all__ = [
     "API_VERSION",
     "DEFAULT_TIMEOUT",
+    "LegacyConstants",
     "MAX_PAGE_LIMIT",
     "MarginOrderDirection",
     "MarginType",
