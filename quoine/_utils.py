@@ -287,14 +287,17 @@ def _aware(value: _dt.datetime) -> _dt.datetime:
     return value.replace(tzinfo=_dt.timezone.utc) if value.tzinfo is None else value
 
 
-def _parse_time_string(value: str, name: str) -> float:
+def _parse_time_string(value: str, name: str) -> float | Decimal:
     if len(value) > MAX_TEXT_LENGTH:
         raise QuoineValidationError(f"{name} is not a date: a string of {len(value)} characters")
     text = value.strip()
     try:
-        return float(text)
-    except ValueError:
+        # Exact: answers' times such as "1596962820.999999999" would round up through a float.
+        number = Decimal(text)
+    except ArithmeticError:
         pass
+    else:
+        return float("nan") if number.is_nan() else number
     from dateutil import parser  # imported here: only date strings need it
 
     try:

@@ -330,7 +330,10 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return ""
     if column in _TIME_COLUMNS and _NUMBER.fullmatch(str(value)):
-        moment = dt.datetime.fromtimestamp(int(Decimal(str(value))), dt.timezone.utc)
+        try:
+            moment = dt.datetime.fromtimestamp(int(Decimal(str(value))), dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):  # no date: show the number as sent
+            return str(value)
         return moment.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, Decimal):
         return format(value, "f")

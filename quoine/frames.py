@@ -22,6 +22,22 @@ __all__ = ["to_frame"]
 # Columns named like these hold unix times (seconds, possibly fractional).
 _TIME_NAMES = ("created_at", "updated_at", "timestamp")
 _TIME_SUFFIXES = ("_at", "_time", "_timestamp")
+# Text that may be all digits, where a number would drop leading zeros ("000123").
+_TEXT_NAMES = frozenset(
+    {
+        "client_order_id",
+        "acc_number",
+        "acc_name",
+        "address",
+        "bank_branch",
+        "swift",
+        "memo_value",
+        "payment_id",
+        "label",
+        "wallet_label",
+        "transaction_hash",
+    }
+)
 
 
 def to_frame(
@@ -34,8 +50,10 @@ def to_frame(
 
     * **ids** (``id``, ``order_id``, ``product_id``... whose values are all
       whole numbers, as numbers or strings) become integers (pandas' nullable
-      ``Int64``, so a missing id stays missing). ``client_order_id`` and other
-      ids that are not numbers stay strings.
+      ``Int64``, so a missing id stays missing). Ids that are not numbers stay
+      strings, and so do text fields that may be all digits
+      (``client_order_id``, ``acc_number``, ``memo_value``, ``address``...):
+      ``"000123"`` is not the number 123.
     * **times** (``created_at``, ``updated_at``, ``timestamp`` and names ending
       in ``_at``, ``_time`` or ``_timestamp``) become UTC datetimes
       (``datetime64[ns, UTC]``), converted exactly to the nanosecond.
@@ -104,6 +122,8 @@ def _pandas() -> Any:
 def _convert(pandas: Any, column: str, values: Any) -> Any:
     """The column converted by its name and values, or as it was."""
     name = column.rsplit(".", 1)[-1]
+    if name in _TEXT_NAMES:
+        return values
     present = [value for value in values if value is not None and value == value]  # no NaN
     if not present or any(isinstance(v, (bool, dict, list)) for v in present):
         return values

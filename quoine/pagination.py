@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Iterator
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Callable
 
 from ._utils import page_limit, page_number
@@ -24,6 +25,10 @@ from .exceptions import QuoineResponseException
 __all__ = ["iter_executions_since", "iter_pages"]
 
 logger = logging.getLogger("quoine")
+
+#: A created_at with more integer digits than this is no unix time (and would
+#: make a huge int): the execution is refused as malformed.
+_MAX_SECOND_DIGITS = 15
 
 
 def iter_pages(
@@ -193,10 +198,22 @@ def _walk_executions(
 
 
 def _second(execution: Any) -> int:
-    """The whole second of an execution's ``created_at``."""
+    """The whole second of an execution's ``created_at``, exactly.
+
+    Integer seconds (2016 and Liquid-era executions), JSON numbers (decoded
+    as Decimal) and strings with a fraction (``"1653139978.434518"``, as newer
+    fields carry) all count; a float would round ``"1653139978.9999999999"``
+    up into the next second.
+    """
     try:
-        return int(float(execution["created_at"]))
-    except (TypeError, KeyError, ValueError, OverflowError):
+        value = execution["created_at"]
+        if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
+            raise TypeError(value)
+        second = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        if not second.is_finite() or second.adjusted() > _MAX_SECOND_DIGITS:
+            raise ValueError(value)
+        return int(second.to_integral_value(rounding=ROUND_FLOOR))
+    except (TypeError, KeyError, ValueError, ArithmeticError):
         raise QuoineResponseException(
             f"an execution without a valid created_at: {str(execution)[:100]}", status_code=200
         ) from None

@@ -21,11 +21,11 @@ Values follow the API's conventions:
   them as JSON numbers, which the client decodes as :class:`~decimal.Decimal`
   (or ``int`` without a fraction), hence :data:`Numeric`;
 - ids are integers, except product ids in Liquid-era product and trading
-  account answers, which are strings of digits (``"id": "1"``), hence
-  :data:`Id`;
+  account answers, which are strings of digits (``"id": "1"``), and the ids of
+  late Liquid-era crypto withdrawals, hence :data:`Id`;
 - times are integer unix seconds, except newer fields such as ``timestamp``
-  that are strings with a fraction (``"1632493065.665"``), hence
-  :data:`Timestamp`.
+  that are strings with a fraction (``"1632493065.665"``) and the times of
+  late crypto withdrawals (``"1614718276"``), hence :data:`Timestamp`.
 
 Example:
     .. code-block:: python
@@ -155,8 +155,8 @@ class Product(_ProductKeys, total=False):
     perpetual_enabled: bool
     last_event_timestamp: Optional[Timestamp]
     timestamp: Optional[Timestamp]
-    multiplier_up: Numeric
-    multiplier_down: Numeric
+    multiplier_up: Optional[Numeric]
+    multiplier_down: Optional[Numeric]
     average_time_interval: Optional[int]
     progressive_tier_eligible: bool
     # perpetuals only
@@ -192,6 +192,8 @@ class Execution(_ExecutionKeys, total=False):
     my_side: str
     order_id: Id
     client_order_id: Optional[str]
+    #: A fractional string, on an order's executions in late Liquid-era answers (ccxt).
+    timestamp: Timestamp
 
 
 class _OrderKeys(TypedDict):
@@ -214,13 +216,16 @@ class Order(_OrderKeys, total=False):
     ``filled_quantity``, ``price``, ``status``, ``product_id``, ``created_at``
     and ``updated_at``. Answers to a create or a cancel send ``price``,
     ``average_price`` and ``order_fee`` as JSON numbers (Liquid era) and
-    carry no ``executions``.
+    carry no ``executions``; of the Liquid-era answers, only the cancel's
+    shows ``margin_used``, ``margin_interest`` and
+    ``unwound_trade_leverage_level``.
     """
 
     disc_quantity: Numeric
     iceberg_total_quantity: Numeric
     leverage_level: int
-    source_exchange: Optional[str]
+    #: ``"QUOINE"``, null, or ``0`` in some Liquid-era lists (hummingbot, ccxt).
+    source_exchange: Union[str, int, None]
     product_code: str
     funding_currency: Optional[str]
     currency_pair_code: str
@@ -348,6 +353,10 @@ class Trade(_TradeKeys, total=False):
     margin_type: str
     liquidation_price: Optional[Numeric]
     maintenance_margin: Optional[Numeric]
+    # Liquid era, Japanese documentation only
+    total_fee: Numeric
+    trading_type: str
+    last_settlement_at: Any
 
 
 class _PositionSummary(TypedDict):
@@ -449,6 +458,13 @@ class Currency(_CurrencyKeys, total=False):
     lendable: bool
     position_fundable: bool
     has_memo: bool
+    # late Liquid era (ccxt)
+    credit_card_fundable: bool
+    stable_currency: Any
+    root_currency: str
+    minimum_loan_bid_quantity: Numeric
+    maximum_order_taker_quantity: Optional[Numeric]
+    name: Optional[str]
 
 
 class _CryptoWithdrawalKeys(TypedDict):
@@ -466,6 +482,12 @@ class CryptoWithdrawal(_CryptoWithdrawalKeys, total=False):
     created_at: Timestamp
     updated_at: Timestamp
     payment_id: Optional[str]
+    # late Liquid era (ccxt): ids, amounts and times may then come as strings
+    transaction_hash: Optional[str]
+    broadcasted_at: Optional[Timestamp]
+    wallet_label: Optional[str]
+    chain_name: Optional[str]
+    network: Optional[str]
 
 
 class WithdrawalAddress(TypedDict, total=False):

@@ -29,6 +29,12 @@ Fault injection (``sb.faults`` / ``app.faults``, a
   ``truncated_body``, ``hang``. ``path`` is exact or a glob.
 * ``add_random(probability, kinds=(...), seed=None, **options)`` for soak tests.
 * ``clear()``; ``log`` lists ``(kind, method, path)`` of every fault fired.
+
+Realtime (needs the ``realtime`` extra, ``websockets``): ``sb.tap_url`` starts a
+Liquid Tap server on its own port (``ws://127.0.0.1:PORT/app/LiquidTapClient``;
+None without ``websockets``) and ``sb.tap`` is that server
+(:mod:`quoine.sandbox.tap`). Its faults are the kinds ``tap_drop``,
+``tap_no_pong`` and ``tap_error`` of the same injector.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from __future__ import annotations
 from .app import SandboxApp, make_app
 from .config import DEMO_TOKEN_ID, SandboxConfig
 from .exchange import DEMO_BALANCES, Exchange
-from .faults import FAULT_KINDS, FaultInjector
+from .faults import FAULT_KINDS, TAP_FAULT_KINDS, FaultInjector
 from .models import ApiError
 from .server import Sandbox
 
@@ -50,5 +56,6 @@ __all__ = [
     "Sandbox",
     "SandboxApp",
     "SandboxConfig",
+    "TAP_FAULT_KINDS",
     "make_app",
 ]

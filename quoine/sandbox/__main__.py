@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from .config import DEMO_TOKEN_ID, SandboxConfig
-from .faults import FAULT_KINDS
+from .faults import FAULT_KINDS, TAP_FAULT_KINDS
 from .models import DIALECTS
 from .server import Sandbox
 
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KIND[,key=value...]",
-        help=f"inject a fault; kinds: {', '.join(FAULT_KINDS)}",
+        help=f"inject a fault; kinds: {', '.join(FAULT_KINDS + TAP_FAULT_KINDS)}",
     )
     parser.add_argument(
         "--random-faults",
@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"token_id: {sandbox.token_id}", flush=True)
     print(f"secret: {sandbox.secret}", flush=True)
     print(_exports(sandbox), flush=True)
+    tap_url = sandbox.tap_url
+    realtime = tap_url or "off (pip install 'python-quoine[realtime]')"
+    print(f"realtime: {realtime}", flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -25,6 +25,20 @@ Kinds:
 
 The socket-level kinds (drop, truncate, hang) need the bundled server; a bare
 WSGI app only marks them in ``environ["quoine.sandbox.fault"]``.
+
+Realtime kinds (:data:`TAP_FAULT_KINDS`, for the Liquid Tap server of
+:mod:`quoine.sandbox.tap`; never fired by HTTP requests). Their ``path`` is a
+glob over the event name of a frame the client sends (``pusher:ping``,
+``pusher:subscribe`` ...) or the channel of an event about to be delivered
+(``price_ladders_cash_btcjpy_*``); no ``path`` matches any frame:
+
+``tap_drop``
+    Drop the websocket connection at once (no close frame).
+``tap_no_pong``
+    Do not answer a ``pusher:ping`` (``path`` defaults to ``pusher:ping``).
+``tap_error``
+    Send ``pusher:error`` with code ``status`` (default 4200, "reconnect
+    immediately"), then close the connection with that code.
 """
 
 from __future__ import annotations
@@ -34,7 +48,7 @@ import random
 import threading
 from typing import Any
 
-__all__ = ["FAULT_KINDS", "Fault", "FaultInjector"]
+__all__ = ["FAULT_KINDS", "TAP_FAULT_KINDS", "Fault", "FaultInjector"]
 
 FAULT_KINDS = (
     "latency",
@@ -45,6 +59,7 @@ FAULT_KINDS = (
     "truncated_body",
     "hang",
 )
+TAP_FAULT_KINDS = ("tap_drop", "tap_no_pong", "tap_error")
 _ALIASES = {"html_5xx": "error_5xx", "5xx": "error_5xx", "429": "rate_limit"}
 
 CLOUDFLARE_PAGE = """<!DOCTYPE html>
@@ -164,8 +179,10 @@ class FaultInjector:
             The rule; its ``fired`` attribute counts how often it fired.
         """
         name = _ALIASES.get(kind, kind)
-        if name not in FAULT_KINDS:
+        if name not in FAULT_KINDS + TAP_FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
+        if name == "tap_no_pong":
+            options.setdefault("path", "pusher:ping")
         rule = Fault((name,), **options)
         with self._lock:
             self.rules.append(rule)
@@ -207,12 +224,18 @@ class FaultInjector:
         with self._lock:
             self.rules.clear()
 
-    def pick(self, method: str, path: str) -> Fired | None:
-        """Choose the fault for a request, if any (first matching rule wins)."""
+    def pick(self, method: str, path: str, *, realtime: bool = False) -> Fired | None:
+        """Choose the fault for a request, if any (first matching rule wins).
+
+        ``realtime=True`` picks among the realtime kinds only (for a websocket
+        frame), False among the HTTP kinds only.
+        """
         if not self.rules:
             return None
         with self._lock:
             for rule in self.rules:
+                if (rule.kinds[0] in TAP_FAULT_KINDS) != realtime:
+                    continue
                 if not rule.matches(method, path):
                     continue
                 if rule.probability < 1.0 and self._rng.random() >= rule.probability:

@@ -27,8 +27,8 @@ CHAINS: dict[str, str] = {"BTC": "Bitcoin", "ETH": "Ethereum"}
 
 #: The fields of each kind's answer after ``id``, in the documentation's
 #: order; a leading ``#`` marks a decimal the API sent as a JSON number.
-#: Kinds not listed (fiat withdrawals, bank accounts, deposits) have no
-#: documented answer and render every field.
+#: Kinds not listed (bank accounts, deposits) have no documented answer and
+#: render every field.
 ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
     "loan_bid": (
         "bidask_type",
@@ -60,6 +60,9 @@ ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
         "updated_at",
         "payment_id",
     ),
+    # The Japanese documentation's answer to POST /withdrawals; the bank
+    # account is nested (see Record.bank_account_json).
+    "withdrawal": ("currency", "amount", "state", "created_at", "bank_account"),
     "crypto_withdrawal_address": (
         "address",
         "currency",
@@ -100,8 +103,33 @@ class Record:
             value = getattr(self, key) if key in ("created_at", "updated_at") else self[key]
             if isinstance(value, Decimal):
                 value = num(value) if name.startswith("#") else fmt(value)
+            elif isinstance(value, Record):
+                value = value.bank_account_json()
             data[key] = value
         return data
+
+    def bank_account_json(self) -> dict[str, Any]:
+        """A bank account as a fiat withdrawal nests it (the Japanese documentation).
+
+        Its scalar fields only: the document-image objects (``bank_statement``,
+        ``id_document``, ``proof_address``) and their file names are left out.
+        """
+        f = self.fields
+        return {
+            "id": self.id,
+            "acc_name": f.get("acc_name"),
+            "bank_branch": f.get("bank_branch"),
+            "acc_number": f.get("acc_number"),
+            "address": f.get("address"),
+            "swift": f.get("swift"),
+            "status": "approved",
+            "bank": f.get("bank"),
+            "country": "",
+            "joint_acc_name": None,
+            "joint_address": None,
+            "joint_country": None,
+            "joint_city": None,
+        }
 
 
 def _text(f: dict[str, Any], name: str) -> str | None:
@@ -288,15 +316,15 @@ class Funding:
     def _fiat_fields(self, user: User, code: str, f: dict[str, Any]) -> dict[str, Any]:
         bank = f.get("bank_account_id")
         try:
-            self.get("bank_account", user, bank)
+            bank_account = self.get("bank_account", user, bank)
         except ApiError:
             raise ApiError.field("bank_account_id", "not_found") from None
         return {
             "state": "pending",
             "currency": code,
             "withdrawal_fee": self.currencies[code].withdrawal_fee,
-            "bank_account_id": parse_id(bank),
-            "status": "pending",
+            "bank_account_id": bank_account.id,
+            "bank_account": bank_account,
         }
 
     def create_withdrawal(self, user: User, f: dict[str, Any], crypto: bool) -> Record:

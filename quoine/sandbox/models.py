@@ -399,8 +399,14 @@ class Account:
         """Balance not reserved by live orders, withdrawals, loans or trades."""
         return self.balance - self.reserved
 
-    def to_json(self, dialect: str = "liquid") -> dict[str, Any]:
-        """Return the ``/fiat_accounts`` or ``/crypto_accounts`` item."""
+    def to_json(self, dialect: str = "liquid", view: str = "list") -> dict[str, Any]:
+        """Return the ``/fiat_accounts`` or ``/crypto_accounts`` item.
+
+        ``view="accounts"``: the item of ``GET /accounts`` instead, the same
+        in both dialects.
+        """
+        if view == "accounts":
+            return self._accounts_json()
         cur = self.currency
         crypto = cur.kind == "crypto"
         liquid = dialect == "liquid"
@@ -429,6 +435,36 @@ class Account:
             data.update(exchange_rate=fmt(cur.usd_rate), margin="0.0", free_margin=fmt(self.free))
         if not liquid:
             del data["reserved_balance"]
+        return data
+
+    def _accounts_json(self) -> dict[str, Any]:
+        # The undocumented GET /accounts (no 2016 counterpart) as ccxt recorded
+        # it: the same fields as the Liquid-era lists, amounts as strings.
+        cur = self.currency
+        data: dict[str, Any] = {
+            "id": self.id,
+            "currency": cur.code,
+            "balance": fmt(self.balance),
+            "reserved_balance": fmt(self.reserved),
+            "pusher_channel": f"user_{self.user.id}_account_{cur.code.lower()}",
+            "lowest_offer_interest_rate": None,
+            "highest_offer_interest_rate": None,
+        }
+        if cur.kind == "crypto":
+            data.update(
+                lowest_offer_interest_rate=LOWEST_OFFER_RATE,
+                highest_offer_interest_rate=HIGHEST_OFFER_RATE,
+                address=f"sandbox-{cur.code.lower()}-{self.user.id}",
+                currency_symbol=cur.symbol,
+                minimum_withdraw=num(cur.min_withdrawal),
+            )
+        else:
+            data.update(
+                currency_symbol=cur.symbol,
+                send_to_btc_address=None,
+                exchange_rate=fmt(cur.usd_rate),
+            )
+        data["currency_type"] = cur.kind
         return data
 
 
@@ -640,10 +676,15 @@ class Order:
             client_order_id=self.client_order_id,
         )
         if written:
-            # Create and cancel answers send these three as JSON numbers.
+            # Create and cancel answers send these three as JSON numbers; only
+            # the cancel answer shows the margin fields (LQ), the create
+            # answers recorded by hummingbot end at client_order_id.
             for key in ("price", "average_price", "order_fee"):
                 data[key] = num(Decimal(data[key]))
-            data.update(margin_used="0.0", margin_interest="0.0", unwound_trade_leverage_level=None)
+            if view == "change":
+                data.update(
+                    margin_used="0.0", margin_interest="0.0", unwound_trade_leverage_level=None
+                )
             return data
         data.update(
             settings=None,

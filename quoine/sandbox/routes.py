@@ -242,9 +242,9 @@ def my_executions(req: Request) -> Any:
 
 
 # ---------------------------------------------------------------- accounts
-def _accounts(req: Request, kind: str) -> list[dict[str, Any]]:
+def _accounts(req: Request, kind: str, view: str = "list") -> list[dict[str, Any]]:
     chosen = [a for a in req.user.accounts.values() if a.currency.kind == kind]
-    return [a.to_json(req.ex.dialect) for a in chosen]
+    return [a.to_json(req.ex.dialect, view) for a in chosen]
 
 
 @route("GET", "/fiat_accounts")
@@ -273,8 +273,8 @@ def crypto_accounts(req: Request) -> Any:
 def all_accounts(req: Request) -> Any:
     """GET /accounts."""
     return {
-        "crypto_accounts": _accounts(req, "crypto"),
-        "fiat_accounts": _accounts(req, "fiat"),
+        "crypto_accounts": _accounts(req, "crypto", "accounts"),
+        "fiat_accounts": _accounts(req, "fiat", "accounts"),
     }
 
 
@@ -288,8 +288,8 @@ def _user_account(req: Request) -> Any:
 
 @route("GET", "/accounts/{currency}")
 def account(req: Request) -> Any:
-    """GET /accounts/{currency}."""
-    return _user_account(req).to_json(req.ex.dialect)
+    """GET /accounts/{currency} (no example anywhere: inferred as a GET /accounts item)."""
+    return _user_account(req).to_json(view="accounts")
 
 
 @route("GET", "/accounts/{currency}/reserved_balance_details")

@@ -10,12 +10,15 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .app import MAX_BODY, REASONS, SandboxApp, make_app
 from .config import SandboxConfig
 from .exchange import Exchange
 from .faults import FaultInjector, Fired
+
+if TYPE_CHECKING:
+    from .tap import TapServer
 
 __all__ = ["Sandbox", "SandboxServer"]
 
@@ -196,6 +199,7 @@ class Sandbox:
 
     Attributes:
         url: ``http://HOST:PORT`` once started.
+        tap_url: The Liquid Tap ``ws://`` URL (see :attr:`tap`).
         token_id, secret: Demo credentials.
         exchange: Live state. app: The WSGI app. faults: The fault injector.
     """
@@ -222,6 +226,8 @@ class Sandbox:
         self.secret: str = self.app.secret
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
+        self._tap: TapServer | None = None
+        self._tap_lock = threading.Lock()
 
     def __repr__(self) -> str:
         # The secret is never shown: a notebook displays and saves reprs.
@@ -239,6 +245,30 @@ class Sandbox:
         if self._server is None:
             raise RuntimeError("sandbox is not running")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def tap(self) -> TapServer | None:
+        """The realtime (Liquid Tap) server, started on first use on its own port.
+
+        None when ``websockets`` (the ``realtime`` extra) is not installed. See
+        :mod:`quoine.sandbox.tap`.
+        """
+        if self._server is None:
+            raise RuntimeError("sandbox is not running")
+        with self._tap_lock:
+            if self._tap is None:
+                try:
+                    from .tap import TapServer
+                except ImportError:
+                    return None
+                self._tap = TapServer(self.app, self.host).start()
+            return self._tap
+
+    @property
+    def tap_url(self) -> str | None:
+        """``ws://127.0.0.1:PORT/app/LiquidTapClient``, or None without ``websockets``."""
+        tap = self.tap
+        return None if tap is None else tap.url
 
     def start(self) -> Sandbox:
         """Bind and serve in a background daemon thread."""
@@ -258,6 +288,10 @@ class Sandbox:
 
     def stop(self) -> None:
         """Stop serving and close every connection."""
+        with self._tap_lock:
+            tap, self._tap = self._tap, None
+        if tap is not None:
+            tap.stop()
         server, self._server = self._server, None
         if server is None:
             return

@@ -90,14 +90,26 @@ class Trader:
             return list(self.user.orders)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked ``liquid_era`` (features the 2016 API lacked) on that era only."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        era = callspec.params.get("sandbox") if callspec else None
+        if era == "quoine" and item.get_closest_marker("liquid_era"):
+            item.add_marker(
+                pytest.mark.skip(reason="a Liquid-era feature: no 2016 answer shows it")
+            )
+
+
 @pytest.fixture(scope="session")
 def clock() -> OffsetClock:
     return OffsetClock()
 
 
-@pytest.fixture(scope="session")
-def sandbox(clock: OffsetClock) -> Iterator[Sandbox]:
-    with Sandbox(rate_limit=None, seed=11, clock=clock) as sb:
+@pytest.fixture(scope="session", params=["liquid", "quoine"])
+def sandbox(clock: OffsetClock, request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """The exchange, answering in each era's shapes in turn (the sandbox's dialects)."""
+    with Sandbox(rate_limit=None, seed=11, clock=clock, dialect=request.param) as sb:
         yield sb
 
 

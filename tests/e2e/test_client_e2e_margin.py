@@ -69,9 +69,7 @@ def test_update_adjust_partial_close_and_close(trader, sandbox):
     assert trader.reserved("USD") == 0
     assert c.get_trades(status="open")["models"] == []
     pnl = Decimal(closed["pnl"])
-    fees = sum(
-        Decimal(o["order_fee"]) for o in c.iter_orders(limit=5) if o["trading_type"] == "margin"
-    )
+    fees = sum(Decimal(o["order_fee"]) for o in c.iter_orders(limit=5) if o["leverage_level"] > 1)
     assert trader.balance("USD") == Decimal("100000") + pnl - fees
     with pytest.raises(QuoineAPIException):
         c.close_trade(tid)

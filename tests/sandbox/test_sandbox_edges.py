@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from decimal import Decimal
@@ -225,9 +226,11 @@ def test_command_line_main_in_process(monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"listening on {seen['url']}"
     assert lines[1:3] == ["token_id: sandbox-demo", "secret: s3cret"]
-    assert lines[4:] == [  # ready to paste into another shell
+    assert lines[4:7] == [  # ready to paste into another shell
         f"export QUOINE_API_URL={seen['url']}",
         "export QUOINE_API_TOKEN_ID=sandbox-demo",
         "export QUOINE_API_SECRET=s3cret",
     ]
+    assert re.fullmatch(r"realtime: ws://127\.0\.0\.1:\d+/app/LiquidTapClient", lines[7])
+    assert len(lines) == 8
     assert started[0]._server is None  # stopped

@@ -62,7 +62,7 @@ def test_limit_reserves_and_cancel_releases(api):
     assert details == [{"object_type": "Order", "object_id": order["id"], "amount": "20060.0"}]
     cancelled = api.put(f"/orders/{order['id']}/cancel")
     assert cancelled["status"] == "cancelled"
-    assert api.get("/accounts/USD")["reserved_balance"] == 0
+    assert D(api.get("/accounts/USD")["reserved_balance"]) == 0
     again = api.request("PUT", f"/orders/{order['id']}/cancel")
     assert again.status_code == 404
     assert again.json() == {"message": "Order not found"}

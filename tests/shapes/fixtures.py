@@ -14,6 +14,8 @@ Sources (the same keys as docs/sandbox.rst):
 - LQJ: the Japanese documentation, document.liquid.com (page given).
 - HB: answers recorded in hummingbot's liquid connector test fixtures
   (``test/.../fixture_liquid.py``), second to the official pages.
+- ccxt: answers quoted in the comments of ccxt's ``liquid.py`` (final
+  version), second to the official pages.
 - INF: no source shows the answer; the shape is inferred and the test holds
   the sandbox to it so that it does not drift.
 
@@ -86,10 +88,12 @@ LQ_PRODUCT = Shape(
     },
 )
 # The perpetual example is cut short in the stored page: its first fields
-# (numbers for the book's prices, null name and indicator) are LQ's, the
-# four perpetual prices are named by LQ and ccxt with no example (INF types).
+# (numbers for the book's prices, null name and indicator) are LQ's; the four
+# perpetual prices are strings in the perpetual answer ccxt's liquid.py quotes
+# (where the book's prices are strings and multiplier_up is null: a later
+# answer, not followed).
 LQ_PERPETUAL = Shape(
-    "LQ /public-rest-api/product-data (GET /products?perpetual=1), partly INF",
+    "LQ /public-rest-api/product-data (GET /products?perpetual=1); ccxt fetchMarkets",
     {
         **LQ_PRODUCT.fields,
         "name": NULL,
@@ -252,7 +256,19 @@ LQ_ORDER_DETAILED = Shape(
 # Create and cancel answers: price, average_price and order_fee as numbers
 # (LQ cancel example; HB BUY_MARKET_ORDER and *_AFTER_CANCEL agree). LQ's
 # create example, cut short, shows a string id and numeric quantities: HB's
-# recorded create answers do not, and HB is followed.
+# recorded create answers do not, and HB is followed, field set included:
+# they end at client_order_id, without the three margin fields of LQ's
+# cancel example (HB's cancel answers lack them too; LQ is followed there).
+LQ_ORDER_CREATED = Shape(
+    "HB BUY_MARKET_ORDER, FILLED_BUY_LIMIT_ORDER, ORDER_SAVE_RESTORE (POST /orders)",
+    {
+        **_LQ_ORDER_COMMON,
+        "source_exchange": S,
+        "price": N,
+        "average_price": N,
+        "order_fee": N,
+    },
+)
 LQ_ORDER_CHANGED = Shape(
     "LQ /private-rest-api/cancel-orders; HB create and cancel answers",
     {
@@ -341,6 +357,29 @@ S1_CRYPTO_ACCOUNT = Shape(
         "highest_offer_interest_rate": S,
         "currency_type": S,
     },
+)
+# GET /accounts is undocumented; ccxt's liquid.py (final, fetchBalance) quotes
+# its answer: the Liquid-era fields with every amount as a string. No 2016
+# counterpart, so both dialects share it; GET /accounts/{currency} has no
+# example anywhere and is held to the same shape (INF).
+_ACCOUNTS_COMMON = {
+    "id": I,
+    "currency": S,
+    "balance": S,
+    "reserved_balance": S,
+    "pusher_channel": S,
+    "lowest_offer_interest_rate": S_NULL,
+    "highest_offer_interest_rate": S_NULL,
+    "currency_symbol": S,
+    "currency_type": S,
+}
+ACCOUNTS_FIAT = Shape(
+    "ccxt liquid fetchBalance (GET /accounts fiat_accounts)",
+    {**_ACCOUNTS_COMMON, "send_to_btc_address": NULL, "exchange_rate": S},
+)
+ACCOUNTS_CRYPTO = Shape(
+    "ccxt liquid fetchBalance (GET /accounts crypto_accounts)",
+    {**_ACCOUNTS_COMMON, "address": S, "minimum_withdraw": "number|null"},
 )
 BALANCE = Shape("S1 Get all Account Balances; LQJ account-info", {"currency": S, "balance": S})
 MAIN_ASSET = Shape("S1 Get Main Asset", {"currency": S, "total_amount": S})
@@ -524,6 +563,38 @@ WITHDRAWAL_ADDRESS = Shape(
         "crypto_exchange": NULL,
     },
 )
+# The Japanese documentation shows the answer to POST /withdrawals (fiat), with
+# the bank account nested; its document-image objects and file names are left
+# out of the sandbox's answer. The list and cancel answers are INF.
+WITHDRAWAL = Shape(
+    "LQJ withdrawals-jpy (POST /withdrawals); list and cancel answers INF",
+    {
+        "id": I,
+        "currency": S,
+        "amount": S,
+        "state": S,
+        "created_at": I,
+        "bank_account": "object:nested_bank_account",
+    },
+)
+NESTED_BANK_ACCOUNT = Shape(
+    "LQJ withdrawals-jpy, bank_account (image objects and file names left out)",
+    {
+        "id": I,
+        "acc_name": S_NULL,
+        "bank_branch": S_NULL,
+        "acc_number": S_NULL,
+        "address": S_NULL,
+        "swift": S_NULL,
+        "status": S,
+        "bank": S_NULL,
+        "country": S,
+        "joint_acc_name": NULL,
+        "joint_address": NULL,
+        "joint_country": NULL,
+        "joint_city": NULL,
+    },
+)
 FEE_TIER = Shape(
     "LQ /private-rest-api/fees (GET /user/fee_tier)",
     {
@@ -579,6 +650,8 @@ _COMMON: dict[str, Shape] = {
     "currency": CURRENCY,
     "cancel_all": CANCEL_ALL,
     "cancelled_order": CANCELLED_ORDER,
+    "accounts_fiat_account": ACCOUNTS_FIAT,
+    "accounts_crypto_account": ACCOUNTS_CRYPTO,
     "balance": BALANCE,
     "main_asset": MAIN_ASSET,
     "balance_change": BALANCE_CHANGE,
@@ -594,6 +667,9 @@ _COMMON: dict[str, Shape] = {
     "crypto_withdrawal": CRYPTO_WITHDRAWAL,
     "crypto_withdrawal_page": _page("crypto_withdrawal"),
     "withdrawal_address": WITHDRAWAL_ADDRESS,
+    "withdrawal": WITHDRAWAL,
+    "withdrawal_page": _page("withdrawal"),
+    "nested_bank_account": NESTED_BANK_ACCOUNT,
     "withdrawal_address_page": _page("withdrawal_address"),
     "fee_tier": FEE_TIER,
     "fee_rule": FEE_RULE,
@@ -611,7 +687,7 @@ SHAPES: dict[str, dict[str, Shape]] = {
         "order_detailed": LQ_ORDER_DETAILED,
         "order_page": _page("order"),
         "order_detailed_page": _page("order_detailed"),
-        "order_created": LQ_ORDER_CHANGED,
+        "order_created": LQ_ORDER_CREATED,
         "order_changed": LQ_ORDER_CHANGED,
         "fiat_account": LQ_FIAT_ACCOUNT,
         "crypto_account": LQ_CRYPTO_ACCOUNT,
@@ -637,4 +713,36 @@ SHAPES: dict[str, dict[str, Shape]] = {
         "trading_account": S1_TRADING_ACCOUNT,
         "trading_account_listed": S1_TRADING_ACCOUNT_LISTED,
     },
+}
+
+
+#: Fields that later answers carry and quoine.types declares (optional), which
+#: no shape above holds because the sandbox follows the primary pages:
+#: ``{type name: (source, field names)}``. Names only.
+LATER_FIELDS: dict[str, tuple[str, frozenset[str]]] = {
+    "Execution": (
+        "ccxt liquid fetchOrder (an order's executions, 2022)",
+        frozenset({"timestamp"}),
+    ),
+    "Trade": (
+        "LQJ trades-info (GET /trades)",
+        frozenset({"total_fee", "trading_type", "last_settlement_at"}),
+    ),
+    "Currency": (
+        "ccxt liquid fetchCurrencies (final version)",
+        frozenset(
+            {
+                "credit_card_fundable",
+                "stable_currency",
+                "root_currency",
+                "minimum_loan_bid_quantity",
+                "maximum_order_taker_quantity",
+                "name",
+            }
+        ),
+    ),
+    "CryptoWithdrawal": (
+        "ccxt liquid fetchWithdrawals / withdraw (final version)",
+        frozenset({"transaction_hash", "broadcasted_at", "wallet_label", "chain_name", "network"}),
+    ),
 }

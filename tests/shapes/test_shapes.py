@@ -27,9 +27,6 @@ UNCHECKED = {
     "GET /products/{id}/funding_rate_history",
     "GET /orders/{id}/executions",
     "GET /crypto_withdrawals/crypto_networks",
-    "GET /withdrawals",
-    "POST /withdrawals",
-    "PUT /withdrawals/{id}/cancel",
     "GET /bank_accounts",
     "POST /bank_accounts",
     "GET /fund_infos",
@@ -148,10 +145,10 @@ def _accounts(client: Quoinex) -> Iterator[tuple[str, str, Any]]:
     yield "POST /fiat_accounts", "fiat_account", client.create_fiat_account("USD")
     yield "GET /crypto_accounts", "crypto_account", client.get_crypto_accounts()[0]
     accounts = client.get_accounts()
-    yield "GET /accounts", "fiat_account", accounts["fiat_accounts"][0]
-    yield "GET /accounts", "crypto_account", accounts["crypto_accounts"][0]
-    yield "GET /accounts/{currency}", "fiat_account", client.get_account("USD")
-    yield "GET /accounts/{currency}", "crypto_account", client.get_account("BTC")
+    yield "GET /accounts", "accounts_fiat_account", accounts["fiat_accounts"][0]
+    yield "GET /accounts", "accounts_crypto_account", accounts["crypto_accounts"][0]
+    yield "GET /accounts/{currency}", "accounts_fiat_account", client.get_account("USD")
+    yield "GET /accounts/{currency}", "accounts_crypto_account", client.get_account("BTC")
     yield "GET /accounts/balance", "balance", client.get_account_balances()[0]
     yield "GET /accounts/main_asset", "main_asset", client.get_main_asset()
     client.create_limit_sell(1, "0.5", "99000")
@@ -209,6 +206,11 @@ def _withdrawals(client: Quoinex, clock: Clock) -> Iterator[tuple[str, str, Any]
     yield "GET /crypto_withdrawals", "crypto_withdrawal_page", processed
     addresses = client.get_crypto_withdrawal_addresses("BTC")
     yield "GET /crypto_withdrawal_addresses", "withdrawal_address_page", addresses
+    bank = client.create_bank_account("Holder", "Sandbox Bank", "000123", currency="USD")
+    fiat = client.create_withdrawal("USD", "100", bank["id"])
+    yield "POST /withdrawals", "withdrawal", fiat
+    yield "PUT /withdrawals/{id}/cancel", "withdrawal", client.cancel_withdrawal(fiat["id"])
+    yield "GET /withdrawals", "withdrawal_page", client.get_withdrawals(currency="USD")
 
 
 @pytest.fixture(scope="module", params=["liquid", "quoine"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -320,8 +321,47 @@ def test_timestamp_walk_through_the_client_against_a_server_that_ignores_timesta
 
 @pytest.mark.case(45)
 @pytest.mark.parametrize(
-    "row", [{"id": 1}, {"id": 1, "created_at": "soon"}, {"id": 1, "created_at": None}]
+    "row",
+    [
+        {"id": 1},
+        {"id": 1, "created_at": "soon"},
+        {"id": 1, "created_at": None},
+        {"id": 1, "created_at": True},
+        {"id": 1, "created_at": "NaN"},
+        {"id": 1, "created_at": "1e999999999"},
+        {"id": 1, "created_at": Decimal("1E+20")},
+    ],
 )
 def test_timestamp_walk_refuses_executions_without_a_time(row):
     with pytest.raises(QuoineResponseException, match="an execution without a valid created_at"):
         list(iter_executions_since(lambda product_id, since, limit: [row], 1, 10))
+
+
+# Both eras' created_at: integer seconds (S1, LQ), digits in a string (late
+# Liquid-era answers, ccxt), JSON numbers (decoded as Decimal) and strings with
+# a fraction as the newer timestamp fields carry. A fraction just below the next
+# second must stay in its second: through a float it would round up into it.
+BASE = 1_653_139_978
+
+
+@pytest.mark.parametrize(
+    "as_sent",
+    [
+        int,
+        str,
+        lambda second: f"{second}.9999999999",
+        lambda second: Decimal(f"{second}.434518"),
+    ],
+    ids=["int", "digits", "fraction-string", "decimal-number"],
+)
+def test_executions_walk_reads_created_at_in_every_form_the_api_sent(as_sent):
+    data = make_executions([(BASE, 3), (BASE + 1, 4), (BASE + 2, 1), (BASE + 5, 4)])
+    fetch, calls = executions_server(data, complete_last_second=True)
+
+    def sent(product_id, since, limit):
+        return [
+            {**e, "created_at": as_sent(e["created_at"])} for e in fetch(product_id, since, limit)
+        ]
+
+    assert ids(iter_executions_since(sent, 1, BASE, limit=4)) == ids(data)
+    assert [(since - BASE, limit) for since, limit in calls] == [(0, 3), (0, 4), (2, 4), (6, 4)]
