@@ -36,8 +36,9 @@ print("floors installed:", ", ".join(f"{name}=={want}" for name, want in pins))
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The suite, end-to-end parts aside, with the newest dependencies."""
-    session.install("-e", ".[test]")
+    """The suite, end-to-end parts aside, with the newest dependencies (docs: the
+    inventory test reads them with Sphinx)."""
+    session.install("-e", ".[test,docs]")
     session.run("python", "-m", "pytest", *PYTEST, *SUBSET, *session.posargs)
 
 
@@ -45,6 +46,6 @@ def tests(session: nox.Session) -> None:
 def oldest(session: nox.Session) -> None:
     """The same on the oldest Python with the oldest allowed dependencies."""
     constraints = ROOT / "constraints" / "oldest.txt"
-    session.install("-c", str(constraints), "-e", ".[test]")
+    session.install("-c", str(constraints), "-e", ".[test,docs]")
     session.run("python", "-c", _CHECK_FLOORS, str(constraints))
     session.run("python", "-m", "pytest", *PYTEST, *SUBSET, *session.posargs)
