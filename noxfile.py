@@ -36,8 +36,10 @@ print("floors installed:", ", ".join(f"{name}=={want}" for name, want in pins))
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The suite, end-to-end parts aside, with the newest dependencies (docs: the
-    inventory test reads them with Sphinx)."""
+    """The suite, end-to-end parts aside, with the newest dependencies.
+
+    The docs extra too: a docs test reads the shipped inventories with Sphinx.
+    """
     session.install("-e", ".[test,docs]")
     session.run("python", "-m", "pytest", *PYTEST, *SUBSET, *session.posargs)
 
