@@ -28,7 +28,7 @@ from typing import Any, Callable, NamedTuple
 import requests
 import urllib3
 
-from benchmarks import bulk_export, client_cpu, import_time, sandbox_throughput, signing
+from benchmarks import bulk_export, client_cpu, import_time, realtime, sandbox_throughput, signing
 
 DEFAULT_JSON = pathlib.Path(__file__).with_name("results.json")
 
@@ -119,6 +119,38 @@ def _throughput_rows(result: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _realtime_rows(result: dict[str, Any]) -> list[Row]:
+    ours, theirs = result["throughput"]["python-quoine"], result["throughput"]["liquidtap"]
+    late, late_theirs = result["latency"]["python-quoine"], result["latency"]["liquidtap"]
+    rate = ours["messages_per_second"]
+    cpu, cpu_theirs = ours["cpu_us_per_message"], theirs["cpu_us_per_message"]
+    p50, p99 = late["p50_ms"], late["p99_ms"]
+    return [
+        Row("realtime: ladders/s received + applied", f"{rate:,}/s", ">= 5,000/s", rate >= 5000),
+        Row(
+            "realtime: the same, liquidtap 1.0.3", f"{theirs['messages_per_second']:,}/s", "", None
+        ),
+        Row(
+            "realtime: CPU per ladder (liquidtap)",
+            f"{cpu:.0f} us ({cpu_theirs:.0f} us)",
+            "< liquidtap",
+            cpu < cpu_theirs,
+        ),
+        Row(
+            "realtime: order-to-event p50 (liquidtap)",
+            f"{p50:.1f} ms ({late_theirs['p50_ms']:.1f} ms)",
+            "",
+            None,
+        ),
+        Row(
+            "realtime: order-to-event p99 (liquidtap)",
+            f"{p99:.1f} ms ({late_theirs['p99_ms']:.1f} ms)",
+            "< 20 ms",
+            p99 < 20,
+        ),
+    ]
+
+
 class Part(NamedTuple):
     """A benchmark: how to run it (full and quick) and how to tabulate it."""
 
@@ -135,6 +167,9 @@ PARTS = {
     "import_time": Part(import_time.measure, lambda: import_time.measure(runs=3), _import_rows),
     "bulk_export": Part(
         bulk_export.measure, lambda: bulk_export.measure(count=10_000, rows=100_000), _bulk_rows
+    ),
+    "realtime": Part(
+        realtime.measure, lambda: realtime.measure(messages=5000, orders=30), _realtime_rows
     ),
     "sandbox_throughput": Part(
         sandbox_throughput.measure,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import re
 import sys
 import time
@@ -49,6 +50,7 @@ __all__ = [
     "AUTH_HEADER",
     "ERROR_BODY_LIMIT",
     "BODY_SNIPPET_LENGTH",
+    "MAX_ERROR_NESTING",
     "MAX_INTEGER_DIGITS",
     "MAX_NUMBER_DIGITS",
     "RAW_MESSAGES_LENGTH",
@@ -61,8 +63,10 @@ __all__ = [
     "dump_json",
     "json_default",
     "load_json",
+    "SECRET_HEADERS",
     "mask_auth",
     "masked_copy",
+    "masked_request",
     "reject_json_constant",
     "response_error",
     "retry_after_seconds",
@@ -79,6 +83,9 @@ RAW_MESSAGES_LENGTH = 1000
 MAX_NUMBER_DIGITS = 100
 #: Longest JSON integer accepted in an answer (digits), Python 3.11's default limit.
 MAX_INTEGER_DIGITS = 4300
+#: Deepest nesting of an error body kept on an exception; deeper parts become "...".
+#: (An exception must pickle and copy: both recurse once per level.)
+MAX_ERROR_NESTING = 32
 
 JSONValue = Union[dict[str, Any], list[Any], str, int, Decimal, bool, None]
 
@@ -188,25 +195,42 @@ def _content(response: requests.Response) -> bytes:
         return b""
 
 
+#: Headers whose values are credentials: the signature, and what ``~/.netrc``, a
+#: session's ``auth`` or a proxy adds. Exceptions carry them as ``***``.
+SECRET_HEADERS = (AUTH_HEADER, "Authorization", "Proxy-Authorization")
+
+
 def mask_auth(request: Any) -> None:
-    """Replace the signature on a request object with ``***`` (in place)."""
+    """Replace every credential header on a request object with ``***`` (in place)."""
     headers = getattr(request, "headers", None)
-    if headers is not None and AUTH_HEADER in headers:
-        headers[AUTH_HEADER] = "***"
+    if headers is None:
+        return
+    for name in SECRET_HEADERS:
+        if name in headers:
+            headers[name] = "***"
+
+
+def masked_request(request: Any) -> Any:
+    """``request``, or a copy of it with its credential headers masked."""
+    headers = getattr(request, "headers", None)
+    if headers is None or not any(name in headers for name in SECRET_HEADERS):
+        return request
+    masked = request.copy()
+    mask_auth(masked)
+    return masked
 
 
 def masked_copy(response: requests.Response) -> requests.Response:
-    """Return ``response`` with a copy of its request whose signature is masked.
+    """Return ``response`` with a copy of its request whose credentials are masked.
 
     The answer is going into an exception: keep the real request untouched (hooks
-    may hold it) and hand out a copy without the ``X-Quoine-Auth`` value. On a
-    redirect, requests also attaches the next hop's request (``response.next``),
-    a copy carrying the signature: that is masked too.
+    may hold it, a retry re-sends it) and hand out a copy without the
+    ``X-Quoine-Auth`` value or any other credential header. On a redirect,
+    requests also attaches the next hop's request (``response.next``), a copy
+    carrying the signature: that is masked too.
     """
-    if response.request is not None and AUTH_HEADER in response.request.headers:
-        request = response.request.copy()
-        mask_auth(request)
-        response.request = request
+    if response.request is not None:
+        response.request = masked_request(response.request)
     mask_auth(getattr(response, "_next", None))
     return response
 
@@ -292,7 +316,7 @@ def decode_error_body(raw: bytes) -> ErrorBody:
         ('valid_amount', 'Bad amount')
     """
     try:
-        decoded: Any = load_json(raw)
+        decoded: Any = _shallow(load_json(raw))
     except ValueError:
         text = " ".join(body_snippet(raw).split())
         return ErrorBody(text, None, None, None, raw[:RAW_MESSAGES_LENGTH], (text,))
@@ -306,6 +330,17 @@ def decode_error_body(raw: bytes) -> ErrorBody:
         messages=_legacy_messages(decoded),
         texts=tuple(_error_texts(decoded)),
     )
+
+
+def _shallow(value: Any, depth: int = 0) -> Any:
+    """``value`` with containers below :data:`MAX_ERROR_NESTING` levels replaced by "..."."""
+    if not isinstance(value, (dict, list)):
+        return value
+    if depth >= MAX_ERROR_NESTING:
+        return "..."
+    if isinstance(value, dict):
+        return {key: _shallow(item, depth + 1) for key, item in value.items()}
+    return [_shallow(item, depth + 1) for item in value]
 
 
 def api_error(response: requests.Response) -> QuoineAPIException:
@@ -474,19 +509,33 @@ def retry_after_seconds(headers: Mapping[str, str], message: str) -> float | Non
         >>> retry_after_seconds({}, "API rate limit exceeded. Please retry after 300s")
         300.0
     """
-    value = (headers.get("Retry-After") or "").strip()
-    if value:
-        try:
-            seconds = float(value)
-        except ValueError:
-            when = _parse_http_date(value)
-            if when is not None:
-                return max(0.0, when - time.time())
-        else:
-            if seconds == seconds and seconds != float("inf"):
-                return max(seconds, 0.0)  # zero or less: now
+    seconds = _header_seconds((headers.get("Retry-After") or "").strip())
+    if seconds is not None:
+        return seconds
     match = _RETRY_AFTER_IN_MESSAGE.search(message or "")
     return float(match.group(1)) if match else None
+
+
+def _header_seconds(value: str) -> float | None:
+    """A ``Retry-After`` value in seconds: a number, an HTTP date, or None.
+
+    Two ``Retry-After`` headers arrive joined (``"1, 2"``): the longest wait wins.
+    """
+    if not value:
+        return None
+    when = _parse_http_date(value) if not value[:1].isdigit() else None
+    if when is not None:
+        return max(0.0, when - time.time())
+    waits = []
+    for part in value.split(","):
+        try:
+            seconds = float(part)
+        except ValueError:
+            return None
+        if not math.isfinite(seconds):
+            return None
+        waits.append(max(seconds, 0.0))  # zero or less: now
+    return max(waits)
 
 
 def _parse_http_date(value: str) -> float | None:

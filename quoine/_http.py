@@ -22,6 +22,7 @@ from ._decode import (
     json_default,
     mask_auth,
     masked_copy,
+    masked_request,
     response_error,
 )
 from .exceptions import (
@@ -40,6 +41,7 @@ __all__ = [
     "json_default",
     "mask_auth",
     "masked_copy",
+    "masked_request",
     "read_body",
     "transport_error",
 ]
@@ -139,6 +141,10 @@ _NOT_SENT_MARKERS = (
     "Failed to resolve",
     "Connection refused",
     "ConnectTimeoutError",
+    # An HTTPS proxy refused the CONNECT (407, 403, 502...): the tunnel to the
+    # exchange never opened. (A ProxyError alone proves nothing: urllib3 also
+    # raises it when a forwarding proxy drops a request it may have passed on.)
+    "Tunnel connection failed",
 )
 
 

@@ -20,7 +20,7 @@ __all__ = ["TokenRegistry", "registry"]
 
 
 class TokenRegistry:
-    """The nonce sequence and rate limiters of each (API host, token id) in this process.
+    """The nonce sequence of each token id, and its rate limiter per API host, in this process.
 
     Entries are kept for the life of the process: a client made after every
     earlier client of its token is gone must still start above their nonces.
@@ -28,14 +28,19 @@ class TokenRegistry:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._nonces: dict[tuple[str, str], NonceGenerator] = {}
+        self._nonces: dict[str, NonceGenerator] = {}
         self._limiters: dict[tuple[str, str, int, float], RateLimiter] = {}
 
     def nonces(self, api_url: str, token_id: str) -> NonceGenerator:
-        """The nonce sequence of ``token_id`` on the host of ``api_url``."""
-        key = (_host(api_url), token_id)
+        """The nonce sequence of ``token_id``, whatever host ``api_url`` names.
+
+        One host can be spelt many ways (``:443``, an alias such as
+        api.quoine.com for api.liquid.com after the merger, a proxy), and a
+        sequence shared more widely still increases for each of them: so the
+        key is the token alone.
+        """
         with self._lock:
-            return self._nonces.setdefault(key, NonceGenerator())
+            return self._nonces.setdefault(token_id, NonceGenerator())
 
     def limiter(self, api_url: str, token_id: str, calls: int, period: float) -> RateLimiter:
         """The rate limiter of ``token_id`` on the host of ``api_url``, for this limit."""
@@ -52,9 +57,16 @@ class TokenRegistry:
             self._limiters.clear()
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def _host(api_url: str) -> str:
+    """Scheme, host and port of ``api_url``, spelt one way (``:443`` on https is dropped)."""
     split = urlsplit(api_url)
-    return f"{split.scheme}://{split.netloc}".lower()
+    scheme = split.scheme.lower()
+    host = (split.hostname or "").rstrip(".")
+    port = split.port
+    return f"{scheme}://{host}" + ("" if port in (None, _DEFAULT_PORTS.get(scheme)) else f":{port}")
 
 
 #: The process-wide registry the clients use.

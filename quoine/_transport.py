@@ -19,7 +19,9 @@ import requests
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
-from ._http import mask_auth, read_body, transport_error
+from ._deadline import watching
+from ._http import masked_copy, masked_request, read_body, transport_error
+from .exceptions import QuoineResponseException, QuoineTimeoutError
 
 __all__ = ["Environment", "Template", "Timeout", "Transport", "bounded"]
 
@@ -134,18 +136,52 @@ class Transport:
                 be read in time or in full.
         """
         try:
-            response = self.session.send(
-                request,
-                stream=True,
-                timeout=timeout,
-                allow_redirects=False,
-                **self.environment(root).settings,
-            )
+            with watching(max(deadline - clock(), 0.0)) as watch:
+                response = self.session.send(
+                    request,
+                    stream=True,
+                    timeout=timeout,
+                    allow_redirects=False,
+                    **self.environment(root).settings,
+                )
         except requests.exceptions.RequestException as exc:
-            mask_auth(exc.request)
+            # the exception keeps a masked copy: the request itself may be sent again
+            exc.request = masked_request(exc.request)
+            if exc.response is not None:
+                masked_copy(exc.response)
+            if watch.fired:
+                raise _headers_late() from exc
             raise transport_error(exc) from exc
+        except UnicodeDecodeError as exc:
+            # requests reads a redirect's Location even when it does not follow
+            # it, and fails on one that is not UTF-8: the answer was a redirect.
+            _close_answers(exc)
+            raise QuoineResponseException(
+                "unexpected redirect whose Location is not UTF-8; not followed"
+            ) from None
+        if watch.fired:  # the headers may be cut short: nothing of this answer is used
+            response.close()
+            raise _headers_late()
         read_body(response, deadline, clock)
         return response
+
+
+def _close_answers(exc: BaseException) -> None:
+    """Close the answer requests built before failing inside ``Session.send``."""
+    trace = exc.__traceback__
+    while trace is not None:
+        for value in list(trace.tb_frame.f_locals.values()):
+            if isinstance(value, requests.Response):
+                value.close()
+        trace = trace.tb_next
+
+
+def _headers_late() -> QuoineTimeoutError:
+    return QuoineTimeoutError(
+        "the call ran past its deadline while waiting for the answer's headers; "
+        "the request may have been processed",
+        sent=True,
+    )
 
 
 def bounded(timeout: Timeout, remaining: float) -> Timeout:

@@ -34,6 +34,20 @@ MAX_ID = 2**63 - 1
 _MAX_UNIX_SECONDS = 100_000_000_000
 
 
+def _integer(value: Any) -> int | None:
+    """``value`` as an int when it is of an integer type (not bool), else None.
+
+    ``numpy.timedelta64`` registers as an integer type but refuses
+    :func:`operator.index`: it is a duration, not a number, and gets None.
+    """
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def _shown(value: Any) -> str:
     """``repr(value)`` cut short for an error message."""
     try:
@@ -122,8 +136,8 @@ def _exact_decimal(value: Any, name: str) -> Decimal:
             raise QuoineValidationError(f"{name} is not a number: {_shown(value)}") from None
     if isinstance(value, float):  # float and its subclasses, such as numpy.float64
         return Decimal(float.__repr__(float(value)))
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        integer = operator.index(value)
+    integer = _integer(value)
+    if integer is not None:
         if abs(integer) >= 10**MAX_AMOUNT_INTEGER_DIGITS:
             raise QuoineValidationError(
                 f"{name} is too large: at most {MAX_AMOUNT_INTEGER_DIGITS} digits before the "
@@ -166,10 +180,8 @@ def positive_int(value: IdLike, name: str) -> int:
         >>> positive_int("42", "order_id")
         42
     """
-    number: int | None = None
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        number = operator.index(value)
-    elif isinstance(value, str):
+    number = _integer(value)
+    if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit() and len(text) <= 19:
             number = int(text)
@@ -213,7 +225,7 @@ def choice(value: Any, name: str, allowed: Iterable[str]) -> str:
 
 def currency_code(value: Any, name: str = "currency") -> str:
     """Check a currency code such as ``"USD"`` or ``"BTC"``."""
-    if not isinstance(value, str) or not value.strip() or not value.isalnum():
+    if not isinstance(value, str) or not value.isascii() or not value.isalnum():
         raise QuoineValidationError(f"{name} must be a currency code such as 'USD', got {value!r}")
     return value
 
@@ -266,14 +278,15 @@ def unix_seconds(value: TimeLike, name: str = "timestamp") -> int:
 def _seconds(value: Any, name: str) -> float | int | Decimal:
     if isinstance(value, bool):
         raise QuoineValidationError(f"{name} must be a time, got {value!r}")
-    if isinstance(value, numbers.Integral):
-        return operator.index(value)
+    integer = _integer(value)
+    if integer is not None:
+        return integer
     if isinstance(value, float):
         return float(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else Decimal(-1)
     if isinstance(value, _dt.datetime):
-        return _aware(value).timestamp()
+        return _timestamp(value, value, name)
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc).timestamp()
     if isinstance(value, str):
@@ -285,6 +298,18 @@ def _seconds(value: Any, name: str) -> float | int | Decimal:
 
 def _aware(value: _dt.datetime) -> _dt.datetime:
     return value.replace(tzinfo=_dt.timezone.utc) if value.tzinfo is None else value
+
+
+def _timestamp(when: _dt.datetime, value: Any, name: str) -> float:
+    """Unix seconds of a datetime (naive means UTC), or QuoineValidationError.
+
+    ``pandas.NaT`` is a datetime without a time, and a zone offset of a day or
+    more (``+99:00``) has no UTC equivalent: both raise in ``timestamp()``.
+    """
+    try:
+        return _aware(when).timestamp()
+    except (ValueError, OverflowError, TypeError):
+        raise QuoineValidationError(f"{name} is not a point in time: {_shown(value)}") from None
 
 
 def _parse_time_string(value: str, name: str) -> float | Decimal:
@@ -304,7 +329,7 @@ def _parse_time_string(value: str, name: str) -> float | Decimal:
         parsed = parser.parse(text)
     except (ValueError, OverflowError):
         raise QuoineValidationError(f"{name} is not a date or unix time: {_shown(value)}") from None
-    return _aware(parsed).timestamp()
+    return _timestamp(parsed, value, name)
 
 
 def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -343,12 +368,27 @@ def optional_text(value: Any, name: str) -> str | None:
 
 
 def wire_value(name: str, value: Any) -> Any:
-    """Make a free-form field JSON-safe: Decimal and float become plain strings.
+    """Make a free-form field JSON-safe, or refuse it before anything is sent.
 
-    Any other integer type (``numpy.int64``) becomes an int; bool stays bool.
+    Decimal and float become plain strings, any other integer type
+    (``numpy.int64``) an int; str, bool and None stay; lists and mappings are
+    converted item by item. Anything else (``numpy.float32``, ``pandas.NA``, an
+    arbitrary object) raises :class:`~quoine.exceptions.QuoineValidationError`.
     """
-    if isinstance(value, (Decimal, float)):
-        return plain(to_decimal(value, name))
-    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, int)):
-        return operator.index(value)
-    return value
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool_", "bool"):
+        return bool(value)
+    integer = _integer(value)
+    if integer is not None:
+        return integer
+    if isinstance(value, (Decimal, float, numbers.Number)):
+        amount: Any = value  # float32, Fraction...: refused by to_decimal, with a reason
+        return plain(to_decimal(amount, name))
+    if isinstance(value, Mapping):
+        return {str(key): wire_value(f"{name}.{key}", item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [wire_value(f"{name}[{i}]", item) for i, item in enumerate(value)]
+    raise QuoineValidationError(
+        f"{name} must be a str, number, bool, None, list or mapping, got {type(value).__name__}"
+    )

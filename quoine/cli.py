@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any, Callable, NamedTuple, Optional, TextIO
 from urllib.parse import urlsplit
 
+from ._cli_watch import add_watch_parser, run_watch
 from ._http import json_default
 from ._utils import unix_seconds
 from ._version import __version__
@@ -537,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     _add_commands(command)
+    add_watch_parser(commands, [options])
     # Both hand their arguments over to another parser; main() routes the rest there.
     commands.add_parser(
         "sandbox",
@@ -718,6 +720,8 @@ def _run(args: argparse.Namespace, extras: list[str]) -> int:
     client = _client(args)
     args.api_url_used = client.API_URL
     with client:
+        if args.command == "watch":
+            return run_watch(client, args, sys.stdout)
         _resolve_products(client, args)
         shown = COMMANDS[args.command](client, args)
     if shown is not None:

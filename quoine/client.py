@@ -26,6 +26,7 @@ import requests
 from requests.utils import requote_uri
 
 from ._auth import NonceGenerator, QuoineAuth
+from ._deadline import new_session
 from ._http import AUTH_HEADER, decode, dump_json
 from ._retry import RetryPolicy, check_seconds
 from ._tokens import registry
@@ -106,7 +107,8 @@ class Quoine(
             forever.
         session: A configured :class:`requests.Session` (proxies, adapters,
             certificates) to use as given. The client closes only a session it
-            created itself.
+            created itself, and only there can the deadline cut off a server
+            that drips its headers (see :doc:`/reliability`).
         max_retries: How many times a failed call may be sent again (default 3;
             0 turns retrying off). Only requests that cannot change state are
             re-sent after they may have reached the server; see
@@ -123,8 +125,8 @@ class Quoine(
             process.
         nonces: A :class:`~quoine.NonceGenerator`, e.g. to start above a nonce
             saved by a previous run (``NonceGenerator(start=last)``). Default:
-            one sequence shared by every client of the same token and host in
-            this process.
+            one sequence shared by every client of the same token in this
+            process, whatever its ``api_url``.
 
     Example:
         .. code-block:: python
@@ -181,7 +183,7 @@ class Quoine(
             else None
         )
         self._owns_session = session is None
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else new_session()
         self._transport = Transport(self.session)
         self.headers = self._default_headers()
 
@@ -290,7 +292,7 @@ class Quoine(
         root = self.API_URL.rstrip("/")
         query = urlencode(params, doseq=True) if params else ""
         url = f"{root}/{path}" + (f"?{query}" if query else "")
-        data = None if body is None else dump_json(body)
+        data = None if body is None else _body_bytes(body, method, path)
         request = self._transport.prepare(method, url, data, self.headers, root)
         return _Call(
             request=request,
@@ -461,6 +463,16 @@ class _Call:
     resigned: bool = False
     final: bool = False  # the error must not be retried
     error: QuoineError | None = None
+
+
+def _body_bytes(body: Any, method: str, path: str) -> bytes:
+    """The JSON body, or QuoineValidationError for a value JSON cannot carry (not sent)."""
+    try:
+        return dump_json(body)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise QuoineValidationError(
+            f"{method} /{path}: the body cannot be sent as JSON: {exc}"
+        ) from None
 
 
 def _signed_path(request: requests.PreparedRequest, root: str) -> str:

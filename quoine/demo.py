@@ -56,6 +56,7 @@ def run_demo(out: TextIO | None = None, *, api_url: str | None = None) -> int:
         _say(out, f"Started a sandbox exchange at {sandbox.url} (local, no real money).")
         with Quoinex(sandbox.token_id, sandbox.secret, api_url=sandbox.url) as client:
             _session(client, out)
+            _live_book(client, sandbox, out)
     _say(
         out,
         "\nSandbox stopped. The same calls work on Liquid(token_id, secret) from\n"
@@ -149,6 +150,16 @@ def _cost(order: Any) -> Decimal:
             (Decimal(str(f["quantity"])) * Decimal(str(f["price"])) for f in fills), Decimal(0)
         )
     return Decimal(str(order["filled_quantity"])) * Decimal(str(order.get("average_price") or 0))
+
+
+def _live_book(client: Quoinex, sandbox: Any, out: TextIO) -> None:
+    _say(out, "\n8. Live order book over Liquid Tap  (quoine.realtime)")
+    try:
+        from .realtime._demo import live_book_step
+    except ImportError:
+        _say(out, "   pip install 'python-quoine[realtime]' to see the book change live")
+        return
+    live_book_step(client, sandbox.tap_url, PRODUCT_ID, lambda line: _say(out, line))
 
 
 def _show_balances(client: Quoinex, out: TextIO, *, paid: str | None = None) -> None:

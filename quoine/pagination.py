@@ -7,8 +7,9 @@ fills with a sentinel such as 10000.
 
 Both walks end whatever the server does: a page that brings nothing new (the
 last page served again for every later page number, ``page`` or ``timestamp``
-ignored) ends the walk with a WARNING on the ``quoine`` logger, and an item the
-previous page already brought is not yielded again.
+ignored, a wrap back to an earlier page) ends the walk with a WARNING on the
+``quoine`` logger, and an item the previous page already brought is not yielded
+again. Memory stays flat: a walk keeps one page of keys and one number per page.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ def iter_pages(
         them. ``limit`` and ``start_page`` are checked at once; the filters are
         checked by ``fetch`` when the first page is asked for. An item of the
         previous page (by ``id``) is not yielded again, and a page with nothing
-        new ends the walk with a WARNING: a server that serves its last page for
-        every later page number, or ignores ``page``, cannot make it loop.
+        new, or the same items as an earlier page, ends the walk with a WARNING:
+        a server that serves its last page for every later page number, ignores
+        ``page`` or wraps around to its first page cannot make it loop.
 
     Raises:
         QuoineResponseException: A page whose ``models`` is not a list.
@@ -76,6 +78,7 @@ def _walk_pages(
     fetch: Callable[..., Any], size: int, page: int, params: dict[str, Any]
 ) -> Iterator[dict[str, Any]]:
     previous: set[Hashable] = set()  # keys of the last page's items
+    served: set[int] = set()  # one fingerprint per page: memory stays flat
     count = 0
     while True:
         answer = fetch(limit=size, page=page, **params)
@@ -86,16 +89,18 @@ def _walk_pages(
             raise QuoineResponseException(
                 f"page {page}: models is a {type(models).__name__}, not a list", status_code=200
             )
-        keys: set[Hashable] = set()
-        new = []
-        for item in models:
-            key = _key(item)
-            if key not in previous and key not in keys:
+        keys = [_key(item) for item in models]
+        fingerprint = hash(frozenset(keys))  # an earlier page, in any order
+        new, taken = [], set()
+        for item, key in zip(models, keys):
+            # An id seen before is the same item; two equal items without an id on
+            # one page are two rows the server sent.
+            if key not in previous and (key not in taken or not _has_id(item)):
                 new.append(item)
-            keys.add(key)
-        if not new:
+                taken.add(key)
+        if not new or fingerprint in served:
             logger.warning(
-                "page %d brought nothing new (the server answered with the previous page "
+                "page %d brought nothing new (the server answered with an earlier page "
                 "again): the walk stops after %d items",
                 page,
                 count,
@@ -103,16 +108,26 @@ def _walk_pages(
             return
         yield from new
         count += len(new)
-        previous = keys
+        previous = set(keys)
+        served.add(fingerprint)
         page += 1
+
+
+def _has_id(item: Any) -> bool:
+    ident = item.get("id") if isinstance(item, dict) else None
+    return isinstance(ident, (int, str)) and not isinstance(ident, bool)
 
 
 def _key(item: Any) -> Hashable:
     """What tells two list items apart: the id when there is one."""
-    if isinstance(item, dict):
-        ident = item.get("id")
-        return ident if isinstance(ident, (int, str)) else repr(item)
-    return item if isinstance(item, Hashable) else repr(item)
+    if _has_id(item):
+        return ("id", item["id"])
+    if isinstance(item, Hashable):
+        return ("item", item)
+    try:
+        return ("repr", hash(repr(item)))  # a hash: the walk keeps one key per item
+    except RecursionError:
+        return ("deep", type(item).__name__)
 
 
 def iter_executions_since(
@@ -172,11 +187,15 @@ def _walk_executions(
         page = fetch(product_id, since, ask)
         if not page:
             return
+        if not isinstance(page, list):
+            raise QuoineResponseException(
+                f"executions since {since}: a {type(page).__name__}, not a list", status_code=200
+            )
         seconds = [_second(item) for item in page]
         new = [
             item
             for item, second in zip(page, seconds)
-            if second >= since and item.get("id") not in seen
+            if second >= since and _key(item) not in seen
         ]
         yield from new
         last_second = max(seconds)
@@ -194,7 +213,7 @@ def _walk_executions(
             continue
         if last_second != since:
             since, seen = last_second, set()
-        seen.update(item.get("id") for item in new if _second(item) == since)
+        seen.update(_key(item) for item in new if _second(item) == since)
 
 
 def _second(execution: Any) -> int:

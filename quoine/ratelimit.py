@@ -18,13 +18,17 @@ from typing import Callable
 from ._retry import check_seconds
 from .exceptions import QuoineClientRateLimitError, QuoineValidationError
 
-__all__ = ["RateLimiter"]
+__all__ = ["MAX_COOL_DOWN", "RateLimiter"]
 
 logger = logging.getLogger("quoine")
 
 # How long to wait before looking again when every slot is held by a request
 # still in flight (its slot frees only once it completes).
 _IN_FLIGHT_POLL = 0.05
+#: Longest cool-down one 429 can start, in seconds. A ``Retry-After`` of a date
+#: in 2100 or 10**23 seconds must not stop every client of the token for good:
+#: after an hour one request goes out, and a real ban answers 429 again.
+MAX_COOL_DOWN = 3600.0
 
 
 class RateLimiter:
@@ -151,8 +155,17 @@ class RateLimiter:
         """Send nothing for ``seconds`` (the server answered 429).
 
         Args:
-            seconds: How long the server asked to wait.
+            seconds: How long the server asked to wait; at most
+                :data:`MAX_COOL_DOWN` is honoured (a longer wait is logged at
+                WARNING).
         """
+        if seconds > MAX_COOL_DOWN:
+            logger.warning(
+                "the server asked for a %.0f s pause; sending nothing for %.0f s",
+                seconds,
+                MAX_COOL_DOWN,
+            )
+            seconds = MAX_COOL_DOWN
         with self._lock:
             self._cool_until = max(self._cool_until, self._clock() + seconds)
 

@@ -101,6 +101,7 @@ PYTHON = {
     "threading.Lock": ("py:function", "library/threading.html#$"),
     "threading.Event": ("py:class", "library/threading.html#$"),
     "threading.Thread": ("py:class", "library/threading.html#$"),
+    "ssl.SSLContext": ("py:class", "library/ssl.html#$"),
     "time.time": ("py:function", "library/time.html#$"),
     "time.monotonic": ("py:function", "library/time.html#$"),
     "time.perf_counter": ("py:function", "library/time.html#$"),

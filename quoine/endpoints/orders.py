@@ -36,6 +36,7 @@ from ..exceptions import (
     QuoineAmbiguousOrderError,
     QuoineError,
     QuoineNotFoundError,
+    QuoineResponseException,
     QuoineValidationError,
     outcome_unknown,
 )
@@ -238,6 +239,11 @@ class OrdersMixin(EndpointMixin):
         }
         try:
             result: Order = self._post("orders", {"order": drop_none(order)})
+            if not isinstance(result, dict):  # null, [] or "ok": booked or not, no order
+                raise QuoineResponseException(
+                    f"the answer to POST /orders is a {type(result).__name__}, not an order",
+                    status_code=200,
+                )
         except QuoineError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -272,7 +278,13 @@ class OrdersMixin(EndpointMixin):
             except QuoineError as lookup_error:
                 outcome = f"the lookup failed too ({type(lookup_error).__name__})"
                 break
-            return found
+            if not isinstance(found, dict):
+                outcome = f"the lookup answered with a {type(found).__name__}, not an order"
+            elif found.get("client_order_id", client_order_id) != client_order_id:
+                outcome = "the lookup answered with another order"
+            else:
+                return found
+            break
         raise _ambiguous(
             f"the order may or may not have been placed ({failure}); looked up by "
             f"client_order_id {client_order_id!r}: {outcome}",
@@ -294,20 +306,26 @@ class OrdersMixin(EndpointMixin):
         Raises:
             QuoineAmbiguousOrderError: The order could not be read.
         """
+        unread = None
+        order: Any = {}  # unknown to the exchange: the failure stands
         try:
             order = lookup()
         except QuoineNotFoundError:
-            order = None
+            pass
         except QuoineError as lookup_error:
-            raise _ambiguous(
-                f"the cancel may or may not have been carried out ({failure}); the order "
-                f"could not be read ({type(lookup_error).__name__})",
-                client_order_id,
-                failure,
-            ) from failure
-        if isinstance(order, dict) and order.get("status") == "cancelled":
-            return order
-        raise failure
+            unread = f"could not be read ({type(lookup_error).__name__})"
+        if unread is None and not isinstance(order, dict):
+            unread = f"look-up answered with a {type(order).__name__}, not an order"
+        if unread is None:
+            if order.get("status") == "cancelled":
+                cancelled: Order = order
+                return cancelled
+            raise failure
+        raise _ambiguous(
+            f"the cancel may or may not have been carried out ({failure}); the order {unread}",
+            client_order_id,
+            failure,
+        ) from failure
 
     def _settle_edit(
         self, lookup: Callable[[], Order], edit: JSON, failure: QuoineError, cid: str | None
@@ -325,9 +343,12 @@ class OrdersMixin(EndpointMixin):
         except QuoineError as lookup_error:
             outcome = f"the order could not be read ({type(lookup_error).__name__})"
         else:
-            if all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
+            if not isinstance(order, dict):
+                outcome = f"the look-up answered with a {type(order).__name__}, not an order"
+            elif all(_same_amount(order.get(k), v) for k, v in edit["order"].items()):
                 return order
-            outcome = "the order does not show the new values"
+            else:
+                outcome = "the order does not show the new values"
         raise _ambiguous(
             f"the edit may or may not have been carried out ({failure}); {outcome}",
             cid,

@@ -29,7 +29,7 @@ from .models import ApiError, User, dumps
 from .numbers import parse_id
 from .routing import Request, Route, Router
 
-__all__ = ["MAX_BODY", "Fired", "RateLimiter", "SandboxApp", "make_app"]
+__all__ = ["MAX_BODY", "Fired", "content_length", "RateLimiter", "SandboxApp", "make_app"]
 
 StartResponse = Callable[..., Any]
 Answer = tuple[int, list[tuple[str, str]], bytes]
@@ -266,12 +266,23 @@ def _query(query_string: str) -> dict[str, str]:
     return {k: v[0] for k, v in pairs.items()}
 
 
+def content_length(text: str) -> int | None:
+    """A ``Content-Length`` value as an int, or None when it is not 1 to 12 ASCII digits.
+
+    ``str.isdigit`` alone also accepts ``"²"`` (which ``int`` refuses) and
+    other scripts' digits (which ``int`` reads), so only 0-9 count.
+    """
+    text = text.strip(" \t")
+    if not 0 < len(text) <= 12 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def _read_body(environ: dict[str, Any]) -> bytes:
     """The raw body, bounded by :data:`MAX_BODY` (400 for a bad length)."""
-    text = str(environ.get("CONTENT_LENGTH") or "0").strip()
-    if not text.isdigit() or len(text) > 12:
+    length = content_length(str(environ.get("CONTENT_LENGTH") or "0"))
+    if length is None:
         raise ApiError.message("Invalid Content-Length", 400)
-    length = int(text)
     if length > MAX_BODY:
         raise ApiError.message("Request body too large", 413)
     if length == 0:
@@ -293,6 +304,7 @@ REASONS = {
     405: "Method Not Allowed",
     411: "Length Required",
     413: "Payload Too Large",
+    414: "URI Too Long",
     422: "Unprocessable Entity",
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",

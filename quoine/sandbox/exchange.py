@@ -342,14 +342,15 @@ class Exchange:
             if order.reserve_currency:
                 self.ledger.release(order.user, order.reserve_currency, ("Order", order.id))
             order.quantity, order.price = qty, price
+            ref = order.product.last_price if price is None else self.engine.limit_reference(order)
             try:
-                self.engine.reserve_order(order, price or order.product.last_price, qty)
+                self.engine.reserve_order(order, ref, qty)
             except ApiError:  # the books roll back; put the order back as it was
                 order.quantity, order.price = old
                 self.engine.rebook(order)
                 raise
             if order.order_type != "stop":
-                order.reserve_price = price
+                order.reserve_price = None if price is None else ref
             order.updated_at = int(self.clock())
             self._requeue(order)
             return order
@@ -366,6 +367,11 @@ class Exchange:
         """Close (part of) a margin trade with a market order."""
         with self.transaction():
             return self.margin.close(trade, quantity)
+
+    def close_all_trades(self, user: User, side: Any = None) -> list[Trade]:
+        """Close every open trade of ``user`` (one ``side`` when given); the trades closed."""
+        with self.transaction():
+            return self.margin.close_all(user, side)
 
     def adjust_margin(self, trade: Trade, delta: Decimal) -> Trade:
         """Add (or with a negative delta, take back) margin of an open trade."""

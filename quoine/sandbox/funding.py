@@ -174,7 +174,9 @@ class Funding:
 
     def _new(self, kind: str, user: User, **fields: Any) -> Record:
         rec = Record(self.next_id(kind, 1), user, kind, int(self.clock()), **fields)
-        self.records.setdefault(kind, {})[rec.id] = rec
+        records = self.records.setdefault(kind, {})
+        records[rec.id] = rec
+        self.ledger.on_undo(lambda: records.__delitem__(rec.id))
         return rec
 
     def find(self, kind: str, user: User, **filters: Any) -> list[Record]:
@@ -229,6 +231,7 @@ class Funding:
         if rec.fields["status"] != "live":
             raise ApiError.field("loan_bid", "not_live")
         self.ledger.release(rec.user, rec["currency"], ("LoanBid", rec.id))
+        self._undo_fields(rec)
         rec.fields["status"] = "closed"
         rec.updated_at = int(self.clock())
         return rec
@@ -253,11 +256,13 @@ class Funding:
         """Mark a closed trade's loans as repaid."""
         for lid in trade.loan_ids:
             rec = self.records["loan"][lid]
+            self._undo_fields(rec)
             rec.fields["status"] = "closed"
             rec.updated_at = int(self.clock())
 
     def set_reloaned(self, rec: Record, value: bool) -> Record:
         """Set a loan's ``fund_reloaned`` flag."""
+        self._undo_fields(rec)
         rec.fields["fund_reloaned"] = value
         rec.updated_at = int(self.clock())
         return rec
@@ -372,6 +377,7 @@ class Funding:
         """Move a withdrawal to ``processing``, ``processed`` or ``cancelled``."""
         key = ("Withdrawal", rec.id)
         code = rec["currency"]
+        self._undo_fields(rec)
         if state in ("processed", "cancelled"):
             self.ledger.release(rec.user, code, key)
         if state == "processed":
@@ -384,6 +390,17 @@ class Funding:
         if "status" in rec.fields:
             rec.fields["status"] = state
         rec.updated_at = int(self.clock())
+
+    def _undo_fields(self, rec: Record) -> None:
+        """Restore ``rec``'s fields if the request changing them fails."""
+        fields, updated_at = dict(rec.fields), rec.updated_at
+
+        def undo() -> None:
+            rec.fields.clear()
+            rec.fields.update(fields)
+            rec.updated_at = updated_at
+
+        self.ledger.on_undo(undo)
 
     def advance(self) -> None:
         """Move withdrawals along their state machine according to the clock."""

@@ -4,22 +4,25 @@ Every balance change is a transfer between two accounts (users' accounts or
 the system accounts ``fees``, ``house``, ``external``, ``clearing`` and
 ``market_maker``), and both legs of a transfer are the same
 :class:`~decimal.Decimal`, quantized to :data:`PLACES` decimals before it
-moves. With balances bounded far below 10**20, every sum is exact in
-Decimal's 28-digit context, so :meth:`Ledger.totals` never changes.
+moves. Balances, reservations and totals are added in an 80-digit context
+(Decimal's default 28 digits would round a balance beyond 10**20, which
+repeated deposits reach), so every sum is exact and :meth:`Ledger.totals`
+never changes.
 
 A reservation holds part of a balance for an object (``("Order", 7)``,
 ``("Withdrawal", 3)``...). An account's ``reserved`` is always the sum of its
 reservations; :meth:`Ledger.problems` checks that.
 
 :meth:`Ledger.transaction` makes a group of moves all-or-nothing: when the
-block raises, every move and reservation it made is undone, so a request that
-fails leaves the books as they were.
+block raises, every move and reservation it made is undone (and every undo
+registered with :meth:`Ledger.on_undo`), so a request that fails leaves the
+books as they were.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal
 from typing import Callable
 
@@ -32,6 +35,13 @@ PLACES = 8
 Key = tuple[str, int]
 _QUANTUM = Decimal(1).scaleb(-PLACES)
 _WIDE = Context(prec=80)
+
+
+def _sum(amounts: Iterable[Decimal]) -> Decimal:
+    total = D0
+    for amount in amounts:
+        total = _WIDE.add(total, amount)
+    return total
 
 
 def _exact(amount: Decimal, rounding: str = ROUND_DOWN) -> Decimal:
@@ -115,7 +125,7 @@ class Ledger:
         now = self.clock()
         for user, delta in ((src, -amount), (dst, amount)):
             acct = self.account(user, code)
-            acct.balance += delta
+            acct.balance = _WIDE.add(acct.balance, delta)
             entry = None
             if user.token_id is not None:
                 eid = self.next_id("entry", 1)
@@ -128,7 +138,7 @@ class Ledger:
     @staticmethod
     def _undo_move(acct: Account, delta: Decimal, entry: Entry | None) -> Callable[[], None]:
         def undo() -> None:
-            acct.balance -= delta
+            acct.balance = _WIDE.subtract(acct.balance, delta)
             if entry is not None:
                 acct.user.entries.remove(entry)
 
@@ -151,7 +161,7 @@ class Ledger:
             raise ApiError.field("user", "not_enough_free_balance")
         amount = _exact(amount, ROUND_UP)
         if amount > 0:
-            self._set(acct, key, acct.reservations.get(key, D0) + amount)
+            self._set(acct, key, _WIDE.add(acct.reservations.get(key, D0), amount))
         return amount
 
     def release(self, user: User, code: str, key: Key, amount: Decimal | None = None) -> Decimal:
@@ -160,7 +170,7 @@ class Ledger:
         held = acct.reservations.get(key, D0)
         take = held if amount is None else min(_exact(amount, ROUND_UP), held)
         if take > 0:
-            self._set(acct, key, held - take)
+            self._set(acct, key, _WIDE.subtract(held, take))
         return take
 
     def held(self, user: User, code: str, key: Key) -> Decimal:
@@ -174,7 +184,7 @@ class Ledger:
             acct.reservations[key] = value
         else:
             acct.reservations.pop(key, None)
-        acct.reserved += value - old
+        acct.reserved = _WIDE.add(acct.reserved, _WIDE.subtract(value, old))
         self._record(lambda: self._restore(acct, key, old, value))
 
     @staticmethod
@@ -183,9 +193,19 @@ class Ledger:
             acct.reservations[key] = old
         else:
             acct.reservations.pop(key, None)
-        acct.reserved -= new - old
+        acct.reserved = _WIDE.subtract(acct.reserved, _WIDE.subtract(new, old))
 
     # ------------------------------------------------------ transactions
+    def on_undo(self, undo: Callable[[], None]) -> None:
+        """Have the current transaction call ``undo`` if it fails.
+
+        For state kept outside the books (a withdrawal's state, a new record)
+        that a request changes before it may still fail. Outside a
+        transaction it does nothing.
+        """
+        if self._journal is not None:
+            self._journal.append(undo)
+
     def _record(self, undo: Callable[[], None]) -> None:
         self.changes += 1
         if self._journal is not None:
@@ -217,7 +237,7 @@ class Ledger:
         out: dict[str, Decimal] = {}
         for user in self.users.values():
             for code, acct in user.accounts.items():
-                out[code] = out.get(code, D0) + acct.balance
+                out[code] = _WIDE.add(out.get(code, D0), acct.balance)
         return out
 
     def problems(self) -> list[str]:
@@ -225,7 +245,7 @@ class Ledger:
         out = []
         for user in self.users.values():
             for code, acct in user.accounts.items():
-                held = sum(acct.reservations.values(), D0)
+                held = _sum(acct.reservations.values())
                 if acct.reserved != held or acct.reserved < 0:
                     out.append(f"user {user.id} {code}: reserved {acct.reserved} != {held}")
         return out

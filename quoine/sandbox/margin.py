@@ -15,8 +15,8 @@ from typing import Any, Callable
 from .funding import Funding
 from .ledger import Ledger
 from .matching import Engine
-from .models import D0, ApiError, Order, Product, Trade
-from .numbers import decimal_or_none, quantize
+from .models import D0, ApiError, Order, Product, Trade, User
+from .numbers import decimal_or_none
 from .orders import new_order
 
 __all__ = ["Margin"]
@@ -56,10 +56,14 @@ class Margin:
         return [t for t in self.open if t.product is product]
 
     def open_part(self, order: Order, qty: Decimal, price: Decimal, fee: Decimal) -> None:
-        """Grow (creating if needed) the trade of a margin order by one fill."""
+        """Grow (creating if needed) the trade of a margin order by one fill.
+
+        A fill after the order's trade was closed (the order kept resting, or
+        the trade's own closing order met it) opens a new trade.
+        """
         now = int(self.clock())
         trade = self.trades.get(order.trade_ids[-1]) if order.trade_ids else None
-        if trade is None:
+        if trade is None or trade.status != "open":
             trade = Trade(self.next_id("trade", 5001), order, D0, price, now)
             self.trades[trade.id] = trade
             order.user.trades.append(trade)
@@ -129,6 +133,19 @@ class Margin:
         self.engine.after_trades(trade.product)
         return trade
 
+    def close_all(self, user: User, side: Any = None) -> list[Trade]:
+        """Close every open trade of ``user`` (of one ``side`` when given).
+
+        Closing one trade moves the price and may fire another's stop loss or
+        take profit: that trade is closed already when its turn comes, and is
+        answered as closed instead of failing the whole request.
+        """
+        chosen = [t for t in user.trades if t.status == "open" and (not side or t.side == side)]
+        for trade in chosen:
+            if trade.status == "open":
+                self.close(trade)
+        return chosen
+
     def adjust(self, trade: Trade, delta: Decimal) -> Trade:
         """Add (or with a negative delta, take back) margin of an open trade.
 
@@ -157,8 +174,7 @@ class Margin:
             if name in fields:
                 value = fields[name]
                 empty = value in (None, "", 0) or str(value) in ("0", "0.0")
-                number = None if empty else decimal_or_none(value, name)
-                values[name] = None if number is None else quantize(number, 8)
+                values[name] = None if empty else decimal_or_none(value, name, places=8)
         for name, number in values.items():
             setattr(trade, name, number)
         trade.updated_at = int(self.clock())

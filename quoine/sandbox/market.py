@@ -82,8 +82,7 @@ def seed_executions(
     price = product.last_price
     tick = product.tick
     last = 0
-    append_exec = product.executions.append
-    append_time = product.exec_times.append
+    record = product.record
     for i in range(count):
         price = max(tick, price + tick * rng.randint(-3, 3))
         qty = Decimal(rng.randint(1, 50000)) / 10000
@@ -91,7 +90,6 @@ def seed_executions(
         exe = Execution(
             next_id("execution", 1), product.id, qty, price, side, start + i / per_second
         )
-        append_exec(exe)
-        append_time(exe.created_at)
+        record(exe)
         last = exe.id
     return last

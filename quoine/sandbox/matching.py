@@ -107,6 +107,19 @@ class Engine:
         order.reserve_currency = code
         order.reserve_left = self.ledger.held(order.user, code, key)
 
+    def limit_reference(self, order: Order) -> Decimal:
+        """The price a limit order's reservation counts: its limit, or a higher bid it takes.
+
+        A buy fills at its limit or lower. A margin sell's margin grows with
+        the price it fills at, and a sell crossing the book takes the bids
+        above its limit, so it reserves at the best bid.
+        """
+        assert order.price is not None
+        bid = order.product.book.best(True)
+        if order.margin and order.side == "sell" and bid is not None and bid > order.price:
+            return bid
+        return order.price
+
     def submit(self, order: Order) -> None:
         """Book, match or queue a new, validated order, then run the triggers."""
         product = order.product
@@ -120,9 +133,8 @@ class Engine:
             self.register(order)
             return
         elif order.order_type in ("limit", "limit_post_only"):
-            assert order.price is not None
-            order.reserve_price = order.price
-            self.reserve_order(order, order.price, order.quantity)
+            order.reserve_price = self.limit_reference(order)
+            self.reserve_order(order, order.reserve_price, order.quantity)
             self.register(order)
             self.rest(order)
         else:
@@ -244,8 +256,7 @@ class Engine:
         exe = Execution(
             self.next_id("execution", 1), product.id, qty, price, taker.side, now, buy, sell
         )
-        product.executions.append(exe)
-        product.exec_times.append(exe.created_at)
+        product.record(exe)
         product.last_price = price
         product.event_time = now
         for order, rate in ((taker, product.taker_fee), (maker, product.maker_fee)):

@@ -17,8 +17,12 @@ import json
 import re
 import secrets
 from collections import deque
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
+
+from .history import BAR_WIDTHS, Bars, Window
+
+_WIDE = Context(prec=80)  # exact sums of balances and reservations
 
 __all__ = [
     "D0",
@@ -193,30 +197,29 @@ class Product:
         self.stops: list[Order] = []
         self.event_time = 0.0
         self._day: tuple[tuple[int, int], DayStats] = ((-1, -1), DayStats(D0, None, None, None))
+        self._window = Window()
+        #: OHLC bars by width (see :mod:`.history`), kept by :meth:`record`.
+        self.bars = {width: Bars(width) for width in BAR_WIDTHS}
+
+    def record(self, exe: Execution) -> None:
+        """Append an execution (never earlier than the last) to the history and its bars."""
+        self.executions.append(exe)
+        self.exec_times.append(exe.created_at)
+        for bars in self.bars.values():
+            bars.add(exe.created_at, exe.price, exe.quantity)
+        if len(self.executions) % 1024 == 0:  # a read then catches up with at most 1023
+            self._window.advance(self.executions, self.exec_times, exe.created_at - 86400)
 
     def day_stats(self, now: float) -> DayStats:
         """Volume, low, high, first price and average price of the last 24 h (cached per minute)."""
         key = (len(self.executions), int(now) // 60)
         if self._day[0] != key:
-            start = bisect.bisect_left(self.exec_times, int(now) - 86400)
-            day = self.executions[start:]
-            volume = sum((e.quantity for e in day), D0)
-            prices = [e.price for e in day]
-            average = (
-                (sum((e.quantity * e.price for e in day), D0) / volume).quantize(self.tick)
-                if volume
-                else None
-            )
-            self._day = (
-                key,
-                DayStats(
-                    volume,
-                    min(prices, default=None),
-                    max(prices, default=None),
-                    prices[0] if prices else None,
-                    average,
-                ),
-            )
+            window = self._window
+            window.advance(self.executions, self.exec_times, int(now) - 86400)
+            volume = window.volume
+            average = (window.notional / volume).quantize(self.tick) if volume else None
+            low, high, first = window.extremes(self.executions)
+            self._day = (key, DayStats(volume, low, high, first, average))
         return self._day[1]
 
     @property
@@ -396,8 +399,8 @@ class Account:
 
     @property
     def free(self) -> Decimal:
-        """Balance not reserved by live orders, withdrawals, loans or trades."""
-        return self.balance - self.reserved
+        """Balance not reserved by live orders, withdrawals, loans or trades (exact)."""
+        return _WIDE.subtract(self.balance, self.reserved)
 
     def to_json(self, dialect: str = "liquid", view: str = "list") -> dict[str, Any]:
         """Return the ``/fiat_accounts`` or ``/crypto_accounts`` item.

@@ -74,22 +74,28 @@ def _decimal(value: Any) -> Decimal | None:
     return number
 
 
-def parse_decimal(value: Any, field: str, *, positive: bool = True) -> Decimal:
+def parse_decimal(
+    value: Any, field: str, *, positive: bool = True, places: int | None = None
+) -> Decimal:
     """Parse a decimal sent as a JSON string or number.
 
     Args:
         value: The raw value.
         field: Field name used in the error.
         positive: Require a value strictly greater than zero (otherwise >= 0).
+        places: Cut (round down) to this many decimals first, so that a value
+            that enters as zero (``0.000000001`` at 8 places) is refused too.
 
     Returns:
-        The decimal, exactly as sent.
+        The decimal, exactly as sent (or as cut to ``places``).
 
     Raises:
         ApiError: 422 ``{"errors": {field: ["must_be_positive"]}}`` when the
             value is missing, not a bounded finite number, or out of range.
     """
     number = _decimal(value)
+    if number is not None and places is not None:
+        number = quantize(number, places)
     if number is None or number < 0 or (positive and number == 0):
         raise ApiError.field(field, "must_be_positive")
     return number
@@ -107,11 +113,11 @@ def parse_signed(value: Any, field: str) -> Decimal:
     return number
 
 
-def decimal_or_none(value: Any, field: str) -> Decimal | None:
+def decimal_or_none(value: Any, field: str, *, places: int | None = None) -> Decimal | None:
     """:func:`parse_decimal`, with None for a missing or empty value."""
     if value is None or value == "":
         return None
-    return parse_decimal(value, field)
+    return parse_decimal(value, field, places=places)
 
 
 def parse_int(value: Any, field: str, *, code: str = "is_invalid") -> int:

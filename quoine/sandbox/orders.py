@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .ledger import PLACES, Ledger
 from .models import ApiError, Order, Product, User
-from .numbers import decimal_or_none, parse_decimal, parse_int, quantize
+from .numbers import decimal_or_none, parse_decimal, parse_int
 
 __all__ = [
     "LEVERAGE_LEVELS",
@@ -89,9 +89,7 @@ def entered_price(product: Product, value: Any, field: str = "price") -> Decimal
     Raises:
         ApiError: 422 ``must_be_positive``, ``price_too_high`` or ``price_too_small``.
     """
-    price = quantize(parse_decimal(value, field), PLACES)
-    if price <= 0:
-        raise ApiError.field(field, "must_be_positive")
+    price = parse_decimal(value, field, places=PLACES)
     if price > product.last_price * product.multiplier_up:
         raise ApiError.field("order", "price_too_high")
     if price < product.last_price * product.multiplier_down:
@@ -123,15 +121,13 @@ def _client_order_id(user: User, value: Any) -> str | None:
 def _kind_fields(order: Order, f: Fields) -> None:
     """``price_range`` and the trailing-stop fields."""
     if order.order_type == "market_with_range":
-        order.price_range = decimal_or_none(f.get("price_range"), "price_range")
-        if order.price_range is not None:
-            order.price_range = quantize(order.price_range, PLACES)
-        elif order.price is None:
+        order.price_range = decimal_or_none(f.get("price_range"), "price_range", places=PLACES)
+        if order.price_range is None and order.price is None:
             raise ApiError.field("price_range", "must_be_positive")
     if order.order_type == "trailing_stop":
         order.trailing_type = _choice(f, "trailing_stop_type", ("price", "fiat", "percentage"))
-        value = parse_decimal(f.get("trailing_stop_value"), "trailing_stop_value")
-        order.trailing_value = quantize(value, PLACES)
+        value = f.get("trailing_stop_value")
+        order.trailing_value = parse_decimal(value, "trailing_stop_value", places=PLACES)
         order.trail_extreme = order.product.last_price
 
 
@@ -160,8 +156,7 @@ def _margin_fields(order: Order, f: Fields) -> None:
     if f.get("margin_type") in ("cross", "isolated"):
         order.margin_type = str(f["margin_type"])
     for name in ("take_profit", "stop_loss"):
-        value = decimal_or_none(f.get(name), name)
-        setattr(order, name, None if value is None else quantize(value, PLACES))
+        setattr(order, name, decimal_or_none(f.get(name), name, places=PLACES))
 
 
 def build_order(

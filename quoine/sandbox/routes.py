@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 from typing import Any, Callable
 
+from .history import ohlc as fold_bars
 from .models import D0, ApiError, Product, Trade, fmt, num
 from .numbers import decimal_or_none, parse_decimal, parse_id, parse_signed, parse_timestamp
 from .routing import ROUTES, Request, route
@@ -92,24 +93,15 @@ def fees(req: Request) -> Any:
 
 @route("GET", "/products/{id}/ohlc", private=False)
 def ohlc(req: Request) -> Any:
-    """GET /products/{id}/ohlc: ``{"data": [[time, o, h, l, c, volume], ...]}``."""
+    """GET /products/{id}/ohlc: ``{"data": [[time, o, h, l, c, volume], ...]}``.
+
+    ``resolution`` is in seconds, cut to whole minutes (at least 60).
+    """
     prod = req.ex.product(req.params["id"])
-    resolution = max(60, req.int_arg("resolution", 60))
+    resolution = max(60, req.int_arg("resolution", 60) // 60 * 60)  # whole minutes
     limit = max(1, min(req.int_arg("limit", 100), 1000))
     end = int(req.ex.now()) // resolution * resolution + resolution
-    start = end - resolution * limit
-    idx = bisect.bisect_left(prod.exec_times, start)
-    buckets: dict[int, list[Decimal]] = {}
-    for exe in prod.executions[idx:]:
-        key = exe.created_at // resolution * resolution
-        bar = buckets.get(key)
-        if bar is None:
-            buckets[key] = [exe.price, exe.price, exe.price, exe.price, exe.quantity]
-        else:
-            bar[1] = max(bar[1], exe.price)
-            bar[2] = min(bar[2], exe.price)
-            bar[3] = exe.price
-            bar[4] += exe.quantity
+    buckets = fold_bars(prod.bars, resolution, end - resolution * limit)
     data = [[key, *(fmt(v) for v in bar)] for key, bar in sorted(buckets.items())]
     return {"data": data}
 
@@ -484,8 +476,7 @@ def close_trade(req: Request) -> Any:
 def close_all_trades(req: Request) -> Any:
     """PUT /trades/close_all (optional ``side``): plain list of closed trades."""
     side = req.fields().get("side") or req.arg("side")
-    chosen = [t for t in req.user.trades if t.status == "open" and (not side or t.side == side)]
-    return [req.ex.close_trade(t).to_json(req.ex.dialect) for t in chosen]
+    return [t.to_json(req.ex.dialect) for t in req.ex.close_all_trades(req.user, side)]
 
 
 @route("PUT", "/trades/{id}", wrap="trade")

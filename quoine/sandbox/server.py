@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .app import MAX_BODY, REASONS, SandboxApp, make_app
+from .app import MAX_BODY, REASONS, SandboxApp, content_length, make_app
 from .config import SandboxConfig
 from .exchange import Exchange
 from .faults import FaultInjector, Fired
@@ -70,11 +70,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Why the body cannot be read safely, or None."""
         if self.headers.get("Transfer-Encoding"):
             return 411, "Length Required"
-        lengths = self.headers.get_all("Content-Length") or []
-        text = lengths[0].strip() if lengths else "0"
-        if len(set(lengths)) > 1 or not text.isdigit() or len(text) > 12:
+        lengths = self.headers.get_all("Content-Length") or ["0"]
+        length = content_length(lengths[0])
+        if len(set(lengths)) > 1 or length is None:
             return 400, "Invalid Content-Length"
-        if int(text) > MAX_BODY:
+        if length > MAX_BODY:
             return 413, "Request body too large"
         return None
 
@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._answer(problem[0], {"message": problem[1]})
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        length = content_length(self.headers.get("Content-Length") or "0") or 0
         body = self.rfile.read(length) if length > 0 else b""
         path, _, query = self.path.partition("?")
         environ: dict[str, Any] = {

@@ -52,6 +52,7 @@ COMMANDS = (
     "cancel",
     "cancel-all",
     "export",
+    "watch",
     "sandbox",
     "demo",
 )

@@ -223,6 +223,7 @@ def base_namespace(sb: Sandbox) -> dict[str, Any]:
         "Quoinex": Quoinex,
         "Qryptos": Qryptos,
         "Liquid": Liquid,
+        "tap_url": sb.tap_url,  # the sandbox's Liquid Tap (docs/realtime.rst)
     }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1]
 CASES = set(range(1, 41)) | set(range(61, 75))
 CASES |= set(range(41, 46))  # decoding, error shapes, amounts, number types, walks
+CASES |= set(range(81, 92))  # issue 10 second look: new inputs of the same classes
 
 
 def test_every_catalogue_case_has_a_marked_test():

@@ -398,9 +398,8 @@ def test_clients_of_one_token_share_nonces_and_limiter_unless_told_otherwise():
     assert first.nonces is second.nonces
     assert first.rate_limiter is second.rate_limiter
     assert first.rate_limiter is not None and first.rate_limiter.calls == 600
-    # another token, another host, or an explicit choice: not shared
+    # another token, or an explicit choice: not shared
     assert Liquid("5678", SECRET).nonces is not first.nonces
-    assert Liquid(TOKEN_ID, SECRET, api_url="http://127.0.0.1:1").nonces is not first.nonces
     assert Quoinex(TOKEN_ID, SECRET).rate_limiter is not first.rate_limiter
     own = NonceGenerator()
     assert Liquid(TOKEN_ID, SECRET, nonces=own).nonces is own

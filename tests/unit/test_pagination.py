@@ -249,7 +249,7 @@ def test_iter_executions_ends_against_a_server_that_repeats_pages(
     [record] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert record.name == "quoine"
     assert record.getMessage() == (
-        f"page {requests[-1]} brought nothing new (the server answered with the previous "
+        f"page {requests[-1]} brought nothing new (the server answered with an earlier "
         f"page again): the walk stops after {len(expected_ids)} items"
     )
 
