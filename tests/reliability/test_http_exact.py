@@ -90,11 +90,6 @@ def test_a_body_that_is_not_json_is_named_exactly(raw, message):
 
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.xfail(
-    strict=True,
-    reason="requests decodes the Location of a redirect it will not follow and raises "
-    "UnicodeDecodeError; quoine/client.py must turn it into a library error",
-)
 def test_a_redirect_to_a_non_utf8_location_raises_a_library_error():
     try:
         result, _ = _answer(b"HTTP/1.1 301 X\r\nContent-Length: 0\r\nLocation: \x80\r\n\r\n")
