@@ -19,107 +19,70 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from ._auth import NonceGenerator
-    from .client import Liquid, Qryptos, Quoine, Quoinex
+    # For type checkers and IDEs ("X as X" re-exports X); tests/unit/test_exports.py
+    # holds these imports equal to _EXPORTS below.
+    # isort: off
+    from ._auth import NonceGenerator as NonceGenerator
+    from .client import (
+        Liquid as Liquid,
+        Qryptos as Qryptos,
+        Quoine as Quoine,
+        Quoinex as Quoinex,
+    )
     from .constants import (
-        MarginOrderDirection,
-        MarginType,
-        OrderStatus,
-        OrderType,
-        Side,
-        TradeSide,
-        TradeStatus,
-        TradingType,
-        TrailingStopType,
-        WithdrawalState,
+        MarginOrderDirection as MarginOrderDirection,
+        MarginType as MarginType,
+        OrderStatus as OrderStatus,
+        OrderType as OrderType,
+        Side as Side,
+        TradeSide as TradeSide,
+        TradeStatus as TradeStatus,
+        TradingType as TradingType,
+        TrailingStopType as TrailingStopType,
+        WithdrawalState as WithdrawalState,
     )
-    from .endpoints.orders import new_client_order_id
+    from .endpoints.orders import new_client_order_id as new_client_order_id
     from .exceptions import (
-        QuoineAmbiguousOrderError,
-        QuoineAPIException,
-        QuoineAuthenticationError,
-        QuoineBadRequestError,
-        QuoineClientRateLimitError,
-        QuoineConnectionError,
-        QuoineCredentialsError,
-        QuoineError,
-        QuoineInsufficientFunds,
-        QuoineInsufficientFundsError,
-        QuoineInvalidOrder,
-        QuoineInvalidOrderError,
-        QuoineNonceError,
-        QuoineNotFoundError,
-        QuoineOrderNotFound,
-        QuoineOrderNotFoundError,
-        QuoineRateLimitError,
-        QuoineRequestException,
-        QuoineResponseException,
-        QuoineServerError,
-        QuoineServiceUnavailable,
-        QuoineServiceUnavailableError,
-        QuoineSSLError,
-        QuoineTimeoutError,
-        QuoineTransportError,
-        QuoineUnprocessableError,
-        QuoineValidationError,
+        QuoineAPIException as QuoineAPIException,
+        QuoineAmbiguousOrderError as QuoineAmbiguousOrderError,
+        QuoineAuthenticationError as QuoineAuthenticationError,
+        QuoineBadRequestError as QuoineBadRequestError,
+        QuoineClientRateLimitError as QuoineClientRateLimitError,
+        QuoineConnectionError as QuoineConnectionError,
+        QuoineCredentialsError as QuoineCredentialsError,
+        QuoineError as QuoineError,
+        QuoineInsufficientFunds as QuoineInsufficientFunds,
+        QuoineInsufficientFundsError as QuoineInsufficientFundsError,
+        QuoineInvalidOrder as QuoineInvalidOrder,
+        QuoineInvalidOrderError as QuoineInvalidOrderError,
+        QuoineNonceError as QuoineNonceError,
+        QuoineNotFoundError as QuoineNotFoundError,
+        QuoineOrderNotFound as QuoineOrderNotFound,
+        QuoineOrderNotFoundError as QuoineOrderNotFoundError,
+        QuoineRateLimitError as QuoineRateLimitError,
+        QuoineRequestException as QuoineRequestException,
+        QuoineResponseException as QuoineResponseException,
+        QuoineServerError as QuoineServerError,
+        QuoineServiceUnavailable as QuoineServiceUnavailable,
+        QuoineServiceUnavailableError as QuoineServiceUnavailableError,
+        QuoineSSLError as QuoineSSLError,
+        QuoineTimeoutError as QuoineTimeoutError,
+        QuoineTransportError as QuoineTransportError,
+        QuoineUnprocessableError as QuoineUnprocessableError,
+        QuoineValidationError as QuoineValidationError,
     )
-    from .pagination import iter_executions_since, iter_pages
-    from .ratelimit import RateLimiter
+    from .pagination import (
+        iter_executions_since as iter_executions_since,
+        iter_pages as iter_pages,
+    )
+    from .ratelimit import RateLimiter as RateLimiter
+    # isort: on
 
-__all__ = [
-    "Liquid",
-    "MarginOrderDirection",
-    "MarginType",
-    "NonceGenerator",
-    "OrderStatus",
-    "OrderType",
-    "Qryptos",
-    "Quoine",
-    "QuoineAPIException",
-    "QuoineAmbiguousOrderError",
-    "QuoineAuthenticationError",
-    "QuoineBadRequestError",
-    "QuoineClientRateLimitError",
-    "QuoineConnectionError",
-    "QuoineCredentialsError",
-    "QuoineError",
-    "QuoineInsufficientFunds",
-    "QuoineInsufficientFundsError",
-    "QuoineInvalidOrder",
-    "QuoineInvalidOrderError",
-    "QuoineNonceError",
-    "QuoineNotFoundError",
-    "QuoineOrderNotFound",
-    "QuoineOrderNotFoundError",
-    "QuoineRateLimitError",
-    "QuoineRequestException",
-    "QuoineResponseException",
-    "QuoineSSLError",
-    "QuoineServerError",
-    "QuoineServiceUnavailable",
-    "QuoineServiceUnavailableError",
-    "QuoineTimeoutError",
-    "QuoineTransportError",
-    "QuoineUnprocessableError",
-    "QuoineValidationError",
-    "Quoinex",
-    "RateLimiter",
-    "Side",
-    "TradeSide",
-    "TradeStatus",
-    "TradingType",
-    "TrailingStopType",
-    "WithdrawalState",
-    "__version__",
-    "iter_executions_since",
-    "iter_pages",
-    "new_client_order_id",
-]
-
-# Where each public name lives: module (relative to this package) -> names.
+# The public names, written once: module (relative to this package) -> names.
+# Each is imported from its module on first use (see __getattr__).
 _EXPORTS = {
     "._auth": ("NonceGenerator",),
     ".client": ("Liquid", "Qryptos", "Quoine", "Quoinex"),
@@ -169,6 +132,8 @@ _EXPORTS = {
     ".ratelimit": ("RateLimiter",),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(["__version__", *_MODULE_OF])
 
 
 def __getattr__(name: str) -> Any:

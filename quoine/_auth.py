@@ -12,7 +12,7 @@ from typing import Callable
 
 import requests
 
-__all__ = ["NonceGenerator", "QuoineAuth", "encode_jwt_hs256", "sign_path"]
+__all__ = ["NonceGenerator", "QuoineAuth", "encode_jwt_hs256", "hs256_key", "sign_path"]
 
 # base64url of {"alg":"HS256","typ":"JWT"}: the same for every token.
 _HEADER_SEGMENT = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
@@ -22,12 +22,24 @@ def _b64url(data: bytes) -> bytes:
     return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
-def encode_jwt_hs256(payload: dict[str, object], secret: str | bytes) -> str:
+def hs256_key(secret: str | bytes) -> hmac.HMAC:
+    """Return an HMAC-SHA256 keyed with ``secret``, to be copied for each token.
+
+    Keying once and copying saves the key schedule on every signature.
+    """
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def encode_jwt_hs256(payload: dict[str, object], secret: str | bytes | hmac.HMAC) -> str:
     """Encode ``payload`` as a compact JWT signed with HMAC-SHA256.
+
+    The one JWT encoder of the package: the client signs every request with it.
 
     Args:
         payload: The claims; must be JSON serialisable.
-        secret: The HMAC key (the API secret).
+        secret: The HMAC key (the API secret, str or bytes), or an HMAC from
+            :func:`hs256_key` (left unchanged).
 
     Returns:
         The token ``header.payload.signature`` as a str.
@@ -36,11 +48,11 @@ def encode_jwt_hs256(payload: dict[str, object], secret: str | bytes) -> str:
         >>> encode_jwt_hs256({"a": 1}, "k").split(".")[0]
         'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9'
     """
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    mac = (secret if isinstance(secret, hmac.HMAC) else hs256_key(secret)).copy()
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")
     signing_input = _HEADER_SEGMENT + b"." + _b64url(body)
-    signature = hmac.new(key, signing_input, hashlib.sha256).digest()
-    return (signing_input + b"." + _b64url(signature)).decode("ascii")
+    mac.update(signing_input)
+    return (signing_input + b"." + _b64url(mac.digest())).decode("ascii")
 
 
 def sign_path(path: str, nonce: int, token_id: str, secret: str | bytes) -> str:
@@ -128,7 +140,7 @@ class QuoineAuth(requests.auth.AuthBase):
 
     def __init__(self, token_id: str, secret: str, nonces: NonceGenerator) -> None:
         self.token_id = token_id
-        self._mac = hmac.new(secret.encode("utf-8"), digestmod=hashlib.sha256)
+        self._mac = hs256_key(secret)
         self._nonces = nonces
 
     def __repr__(self) -> str:
@@ -137,11 +149,7 @@ class QuoineAuth(requests.auth.AuthBase):
     def sign(self, path: str) -> str:
         """Return a fresh ``X-Quoine-Auth`` value for ``path`` (path plus query)."""
         payload = {"path": path, "nonce": self._nonces(), "token_id": self.token_id}
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-        signing_input = _HEADER_SEGMENT + b"." + _b64url(body)
-        mac = self._mac.copy()
-        mac.update(signing_input)
-        return (signing_input + b"." + _b64url(mac.digest())).decode("ascii")
+        return encode_jwt_hs256(payload, self._mac)
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Sign ``request`` in place (called by requests while preparing it)."""

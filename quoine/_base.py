@@ -1,4 +1,34 @@
-"""The base every endpoint mixin builds on: verb helpers over one ``_request``."""
+"""The base every endpoint mixin builds on: verb helpers over one ``_request``.
+
+Conventions of the endpoint mixins (``quoine/endpoints/*``):
+
+- **Thin methods.** Check every argument, build the path, query or body, call one
+  verb helper (:meth:`EndpointMixin._get`, ``_post``, ``_put``) and return its
+  answer. No method sends more than one request, except the ``iter_*`` walkers
+  (through :meth:`EndpointMixin._iterate`) and ``create_order``'s lookup after an
+  ambiguous failure.
+- **Checks before sending.** Each argument goes through a checker of
+  ``quoine._utils`` (``positive_int``, ``decimal_string``, ``choice``,
+  ``unix_seconds``...; ``optional_*`` for the optional ones), which raises
+  :class:`~quoine.exceptions.QuoineValidationError` naming the argument. Amounts
+  are sent as plain decimal strings, never floats.
+- **None means "not sent".** ``_get`` drops None from the query. Bodies list every
+  field, optional ones as None, and are passed through ``drop_none`` at the level
+  where the optional fields live (``{"order": drop_none(order)}``); a field is
+  never sent as ``null``.
+- **Paths** are relative (``"orders"``, no leading slash). A path built from an id
+  goes through ``positive_int``; when a module builds the same path in more than
+  one method it has a module-level helper (``_order_path(order_id)``).
+- **Enum arguments** accept the enum of :mod:`quoine.constants` or its plain string,
+  case-sensitive. The allowed values are derived from the enum
+  (``_SIDES = tuple(s.value for s in Side)``), never restated.
+- **Docstrings** (Google style) name the API endpoint and whether it is signed, the
+  units of each argument and the answer's shape. ``Raises:`` lists only what is
+  particular to the method (``QuoineOrderNotFound``, or when a valid-looking
+  argument is refused); every method may also raise ``QuoineValidationError``
+  before sending and the errors of the exception tree (docs/exceptions.rst),
+  which are not repeated.
+"""
 
 from __future__ import annotations
 

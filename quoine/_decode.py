@@ -291,8 +291,6 @@ class ErrorBody(NamedTuple):
     """What an error answer's body says, whatever its shape.
 
     Attributes:
-        is_json: Whether the body was JSON.
-        decoded: The decoded JSON, or None.
         message: A readable message (never empty when the body had text).
         errors: The ``errors`` object (``{"user": ["not_enough_fund"]}``), or None.
         code: The error code: Liquid's ``code`` or the first code in ``errors``.
@@ -301,8 +299,6 @@ class ErrorBody(NamedTuple):
         texts: Every error string, for choosing the exception class.
     """
 
-    is_json: bool
-    decoded: Any
     message: str
     errors: dict[str, Any] | None
     code: str | None
@@ -323,12 +319,10 @@ def decode_error_body(raw: bytes) -> ErrorBody:
         decoded: Any = _shallow(load_json(raw))
     except ValueError:
         text = " ".join(body_snippet(raw).split())
-        return ErrorBody(False, None, text, None, None, None, raw[:RAW_MESSAGES_LENGTH], (text,))
+        return ErrorBody(text, None, None, None, raw[:RAW_MESSAGES_LENGTH], (text,))
     errors = _errors_of(decoded)
     code = _code_of(decoded, errors)
     return ErrorBody(
-        is_json=True,
-        decoded=decoded,
         message=_message_of(decoded, errors),
         errors=errors,
         code=code,

@@ -162,8 +162,8 @@ def _refusal(value: Any, name: str) -> str:
 
 def plain(number: Decimal) -> str:
     """Format a Decimal without exponent: ``Decimal("1E+2")`` becomes ``"100"``."""
-    text = format(number, "f")
-    return "0" if text in ("-0", "0") and number.is_zero() else text
+    # A negative zero ("-0.00") is sent without its sign.
+    return format(number.copy_abs() if number.is_zero() else number, "f")
 
 
 def positive_int(value: IdLike, name: str) -> int:

@@ -32,7 +32,7 @@ from ._retry import RetryPolicy, check_seconds
 from ._tokens import registry
 from ._transport import Timeout, Transport, bounded, longest
 from ._version import __version__
-from .constants import API_VERSION, DEFAULT_TIMEOUT
+from .constants import API_VERSION, DEFAULT_TIMEOUT, LegacyConstants
 from .endpoints import (
     AccountsMixin,
     ExecutionsMixin,
@@ -85,6 +85,7 @@ class Quoine(
     TradesMixin,
     FundingMixin,
     FeesMixin,
+    LegacyConstants,
 ):
     """A client for the Quoine / Liquid REST API v2.
 
@@ -142,28 +143,6 @@ class Quoine(
     LANGUAGE = "en"
     #: The exchange's documented limit per token, as ``(calls, seconds)``.
     DEFAULT_RATE_LIMIT: tuple[int, float] = DEFAULT_RATE_LIMIT
-
-    # python-quoine 0.1.x constants, kept with their plain values.
-    SIDE_BUY = "buy"
-    SIDE_SELL = "sell"
-    STATUS_FILLED = "filled"
-    STATUS_LIVE = "live"
-    STATUS_PARTIAL = "partially_filled"
-    STATUS_CANCELLED = "cancelled"
-    ORDER_TYPE_LIMIT = "limit"
-    ORDER_TYPE_MARKET = "market"
-    ORDER_TYPE_MARKET_RANGE = "market_with_range"
-    ORDER_TYPE_LIMIT_POST_ONLY = "limit_post_only"
-    ORDER_TYPE_STOP = "stop"
-    ORDER_TYPE_TRAILING_STOP = "trailing_stop"
-    LEVERAGE_LEVEL_2 = 2
-    LEVERAGE_LEVEL_4 = 4
-    LEVERAGE_LEVEL_5 = 5
-    LEVERAGE_LEVEL_10 = 10
-    LEVERAGE_LEVEL_25 = 25
-    MARGIN_ORDER_DIRECTION_ONE = "one_direction"
-    MARGIN_ORDER_DIRECTION_TWO = "two_direction"
-    MARGIN_ORDER_DIRECTION_NET = "netout"
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ import enum
 __all__ = [
     "API_VERSION",
     "DEFAULT_TIMEOUT",
+    "LegacyConstants",
     "MAX_PAGE_LIMIT",
     "MarginOrderDirection",
     "MarginType",
@@ -126,3 +127,33 @@ class WithdrawalState(_StrEnum):
     CANCELLED = "cancelled"
     REVERTED = "reverted"
     DECLINED = "declined"
+
+
+class LegacyConstants:
+    """The python-quoine 0.1.x class attributes, with their plain values.
+
+    Every client class inherits them (``Quoinex.SIDE_BUY == "buy"``). They are
+    derived from the enums above, so each value is written once.
+    """
+
+    SIDE_BUY = Side.BUY.value
+    SIDE_SELL = Side.SELL.value
+    STATUS_FILLED = OrderStatus.FILLED.value
+    STATUS_LIVE = OrderStatus.LIVE.value
+    STATUS_PARTIAL = OrderStatus.PARTIAL.value
+    STATUS_CANCELLED = OrderStatus.CANCELLED.value
+    ORDER_TYPE_LIMIT = OrderType.LIMIT.value
+    ORDER_TYPE_MARKET = OrderType.MARKET.value
+    ORDER_TYPE_MARKET_RANGE = OrderType.MARKET_RANGE.value
+    ORDER_TYPE_LIMIT_POST_ONLY = OrderType.LIMIT_POST_ONLY.value
+    ORDER_TYPE_STOP = OrderType.STOP.value
+    ORDER_TYPE_TRAILING_STOP = OrderType.TRAILING_STOP.value
+    # Leverage has no enum: a product allows its own levels; these are 0.1.x's names.
+    LEVERAGE_LEVEL_2 = 2
+    LEVERAGE_LEVEL_4 = 4
+    LEVERAGE_LEVEL_5 = 5
+    LEVERAGE_LEVEL_10 = 10
+    LEVERAGE_LEVEL_25 = 25
+    MARGIN_ORDER_DIRECTION_ONE = MarginOrderDirection.ONE.value
+    MARGIN_ORDER_DIRECTION_TWO = MarginOrderDirection.TWO.value
+    MARGIN_ORDER_DIRECTION_NET = MarginOrderDirection.NET.value

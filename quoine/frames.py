@@ -13,6 +13,7 @@ conversion costs in exactness.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -140,7 +141,9 @@ def _convert(pandas: Any, column: str, values: Any) -> Any:
         return values
     if all(isinstance(v, int) for v in present):
         return values  # plain integers (counts, leverage levels) stay integers
-    return pandas.to_numeric(pandas.Series([None if _missing(v) else str(v) for v in values]))
+    # Python's float() rounds correctly; pandas < 3 parses strings a few ulps off.
+    floats = [math.nan if _missing(v) else float(str(v)) for v in values]
+    return pandas.Series(floats, dtype="float64")
 
 
 def _missing(value: Any) -> bool:

@@ -104,3 +104,22 @@ def assert_rejected(
     with pytest.raises(QuoineValidationError, match=re.escape(fragment)):
         call(*args, **kwargs)
     assert len(mock.calls) == 0
+
+
+# A created order as the exchange answers it, for the order tests' POST /orders.
+ORDER = {"id": 2157479, "order_type": "limit", "status": "live", "price": "500.0"}
+
+
+def post_orders(mock: responses.RequestsMock) -> None:
+    """Answer one POST /orders with ``ORDER``."""
+    mock.post(f"{API}/orders", json=ORDER)
+
+
+def order_body(mock: responses.RequestsMock) -> Any:
+    """The single POST /orders call: checked for shape and signature, body returned."""
+    assert len(mock.calls) == 1
+    request = sent(mock)
+    assert (request.method, request.path, request.query) == ("POST", "/orders", [])
+    assert request.headers["Content-Type"] == "application/json"
+    assert_signed(request)
+    return request.body

@@ -30,6 +30,7 @@ from ..constants import (
     OrderType,
     Side,
     TradingType,
+    TrailingStopType,
 )
 from ..exceptions import (
     QuoineAmbiguousOrderError,
@@ -48,7 +49,7 @@ _TRADING_TYPES = tuple(t.value for t in TradingType)
 # "net_out" is how the 2016 documentation spells "netout" (the Liquid-era spelling).
 _DIRECTIONS = (*(d.value for d in MarginOrderDirection), "net_out")
 _MARGIN_TYPES = tuple(m.value for m in MarginType)
-_TRAILING_STOP_TYPES = ("fiat", "price", "percentage")
+_TRAILING_STOP_TYPES = tuple(t.value for t in TrailingStopType)
 # Types whose ``price`` is required (the limit or the stop price).
 _PRICED = ("limit", "limit_post_only", "stop")
 # Letters, digits and "-", at most 36 bytes (API rule).

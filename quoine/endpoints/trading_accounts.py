@@ -7,6 +7,10 @@ from .._utils import IdLike, positive_int
 from ..types import TradingAccount
 
 
+def _account_path(account_id: IdLike) -> str:
+    return f"trading_accounts/{positive_int(account_id, 'account_id')}"
+
+
 class TradingAccountsMixin(EndpointMixin):
     """Margin trading accounts: list, get, and set the leverage level."""
 
@@ -42,8 +46,7 @@ class TradingAccountsMixin(EndpointMixin):
 
                 account = client.get_trading_account(trading_account_id)
         """
-        path = f"trading_accounts/{positive_int(account_id, 'account_id')}"
-        result: TradingAccount = self._get(path, signed=True)
+        result: TradingAccount = self._get(_account_path(account_id), signed=True)
         return result
 
     def update_leverage_level(self, account_id: IdLike, leverage_level: int) -> TradingAccount:
@@ -64,7 +67,7 @@ class TradingAccountsMixin(EndpointMixin):
 
                 client.update_leverage_level(trading_account_id, client.LEVERAGE_LEVEL_10)
         """
-        path = f"trading_accounts/{positive_int(account_id, 'account_id')}"
+        path = _account_path(account_id)
         body = {
             "trading_account": {"leverage_level": positive_int(leverage_level, "leverage_level")}
         }

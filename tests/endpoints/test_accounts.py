@@ -8,8 +8,6 @@ from decimal import Decimal
 import pytest
 from _helpers import API, assert_rejected, assert_request, sent
 
-_request = assert_request
-
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
@@ -36,7 +34,7 @@ def test_signed_reads_without_arguments(client, mocked, method, path, answer):
 
     assert getattr(client, method)() == answer
 
-    request = _request(mocked, "GET", path)
+    request = assert_request(mocked, "GET", path)
     assert request.raw_body is None
     assert request.claims["path"] == path
 
@@ -59,7 +57,7 @@ def test_create_fiat_account_flat_body(client, mocked):
 
     assert client.create_fiat_account("SGD") == answer
 
-    request = _request(mocked, "POST", "/fiat_accounts", body={"currency": "SGD"})
+    request = assert_request(mocked, "POST", "/fiat_accounts", body={"currency": "SGD"})
     assert request.raw_body == '{"currency":"SGD"}'
     assert request.headers["Content-Type"] == "application/json"
     assert request.claims["path"] == "/fiat_accounts"
@@ -79,7 +77,7 @@ def test_get_account(client, mocked):
 
     assert client.get_account("BTC") == answer
 
-    _request(mocked, "GET", "/accounts/BTC")
+    assert_request(mocked, "GET", "/accounts/BTC")
 
 
 def test_get_reserved_balance_details(client, mocked):
@@ -88,7 +86,7 @@ def test_get_reserved_balance_details(client, mocked):
 
     assert client.get_reserved_balance_details("USD") == answer
 
-    _request(mocked, "GET", "/accounts/USD/reserved_balance_details")
+    assert_request(mocked, "GET", "/accounts/USD/reserved_balance_details")
 
 
 @pytest.mark.parametrize("method", ["get_account", "get_reserved_balance_details"])
@@ -111,7 +109,7 @@ def test_get_transactions_all_parameters(client, mocked):
         == answer
     )
 
-    request = _request(
+    request = assert_request(
         mocked,
         "GET",
         "/transactions",
@@ -132,7 +130,7 @@ def test_get_transactions_no_parameters(client, mocked):
 
     assert client.get_transactions() == {"models": []}
 
-    _request(mocked, "GET", "/transactions")
+    assert_request(mocked, "GET", "/transactions")
 
 
 def test_get_transactions_single_type_string(client, mocked):
@@ -140,7 +138,7 @@ def test_get_transactions_single_type_string(client, mocked):
 
     client.get_transactions(transaction_type="interest_transfer")
 
-    _request(mocked, "GET", "/transactions", [("transaction_type", "interest_transfer")])
+    assert_request(mocked, "GET", "/transactions", [("transaction_type", "interest_transfer")])
 
 
 def test_get_transactions_type_tuple(client, mocked):
@@ -184,7 +182,7 @@ def test_iter_transactions_walks_pages_with_filters(client, mocked):
     assert [item["id"] for item in items] == [1, 2, 3]
     assert len(mocked.calls) == 3
     for index in range(3):
-        _request(
+        assert_request(
             mocked,
             "GET",
             "/transactions",
@@ -244,7 +242,7 @@ def test_get_balance_history_all_parameters(client, mocked):
     )
 
     assert result == answer
-    _request(
+    assert_request(
         mocked,
         "GET",
         "/balance_history",
@@ -266,7 +264,7 @@ def test_get_balance_history_no_parameters(client, mocked):
 
     assert client.get_balance_history() == {"models": []}
 
-    _request(mocked, "GET", "/balance_history")
+    assert_request(mocked, "GET", "/balance_history")
 
 
 @pytest.mark.parametrize(

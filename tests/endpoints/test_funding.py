@@ -10,8 +10,6 @@ from _helpers import API, assert_rejected, assert_request, sent
 
 from quoine.constants import WithdrawalState
 
-_request = assert_request
-
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
@@ -39,7 +37,7 @@ def test_get_crypto_withdrawals_all_parameters(client, mocked):
         == answer
     )
 
-    request = _request(
+    request = assert_request(
         mocked,
         "GET",
         "/crypto_withdrawals",
@@ -60,7 +58,7 @@ def test_get_crypto_withdrawals_no_parameters(client, mocked):
 
     assert client.get_crypto_withdrawals() == {"models": []}
 
-    _request(mocked, "GET", "/crypto_withdrawals")
+    assert_request(mocked, "GET", "/crypto_withdrawals")
 
 
 @pytest.mark.parametrize(
@@ -131,7 +129,7 @@ def test_iter_crypto_withdrawals_walks_pages_with_filters(client, mocked):
     assert [item["id"] for item in items] == [1, 2, 3]
     assert len(mocked.calls) == 3
     for index in range(3):
-        _request(
+        assert_request(
             mocked,
             "GET",
             "/crypto_withdrawals",
@@ -164,7 +162,7 @@ def test_create_crypto_withdrawal_minimal(client, mocked):
 
     assert client.create_crypto_withdrawal("BTC", ADDRESS, "0.01") == answer
 
-    request = _request(
+    request = assert_request(
         mocked,
         "POST",
         "/crypto_withdrawals",
@@ -187,7 +185,7 @@ def test_create_crypto_withdrawal_all_options(client, mocked):
         auth_code="123456",
     )
 
-    _request(
+    assert_request(
         mocked,
         "POST",
         "/crypto_withdrawals",
@@ -247,7 +245,7 @@ def test_cancel_crypto_withdrawal_uses_singular_path(client, mocked):
 
     assert client.cancel_crypto_withdrawal("1234") == answer
 
-    request = _request(mocked, "PUT", "/crypto_withdrawal/1234/cancel")
+    request = assert_request(mocked, "PUT", "/crypto_withdrawal/1234/cancel")
     assert request.raw_body is None
 
 
@@ -266,7 +264,7 @@ def test_get_crypto_withdrawal_addresses(client, mocked):
 
     assert client.get_crypto_withdrawal_addresses("BTC", limit=100, page=3) == answer
 
-    _request(
+    assert_request(
         mocked,
         "GET",
         "/crypto_withdrawal_addresses",
@@ -279,7 +277,7 @@ def test_get_crypto_withdrawal_addresses_currency_only(client, mocked):
 
     client.get_crypto_withdrawal_addresses("ETH")
 
-    _request(mocked, "GET", "/crypto_withdrawal_addresses", [("currency", "ETH")])
+    assert_request(mocked, "GET", "/crypto_withdrawal_addresses", [("currency", "ETH")])
 
 
 @pytest.mark.parametrize(
@@ -309,7 +307,7 @@ def test_iter_crypto_withdrawal_addresses(client, mocked):
     assert [a["id"] for a in client.iter_crypto_withdrawal_addresses("BTC")] == [1, 2, 3]
 
     for index in range(3):
-        _request(
+        assert_request(
             mocked,
             "GET",
             "/crypto_withdrawal_addresses",
@@ -324,7 +322,7 @@ def test_get_crypto_networks(client, mocked):
 
     assert client.get_crypto_networks("USDT") == answer
 
-    _request(mocked, "GET", "/crypto_withdrawals/crypto_networks", [("currency", "USDT")])
+    assert_request(mocked, "GET", "/crypto_withdrawals/crypto_networks", [("currency", "USDT")])
 
 
 @pytest.mark.parametrize("bad", BAD_CURRENCIES)
@@ -341,7 +339,7 @@ def test_get_withdrawals_all_parameters(client, mocked):
 
     assert client.get_withdrawals(currency="JPY", state="declined", limit=10, page=1) == answer
 
-    _request(
+    assert_request(
         mocked,
         "GET",
         "/withdrawals",
@@ -354,7 +352,7 @@ def test_get_withdrawals_no_parameters(client, mocked):
 
     client.get_withdrawals()
 
-    _request(mocked, "GET", "/withdrawals")
+    assert_request(mocked, "GET", "/withdrawals")
 
 
 @pytest.mark.parametrize(
@@ -380,7 +378,7 @@ def test_iter_withdrawals_walks_pages_with_filters(client, mocked):
     assert [w["id"] for w in client.iter_withdrawals(currency="USD", state="pending")] == [1, 2]
 
     for index in range(3):
-        _request(
+        assert_request(
             mocked,
             "GET",
             "/withdrawals",
@@ -400,7 +398,7 @@ def test_create_withdrawal(client, mocked):
 
     assert client.create_withdrawal("JPY", "10000", 42) == answer
 
-    _request(
+    assert_request(
         mocked,
         "POST",
         "/withdrawals",
@@ -440,7 +438,7 @@ def test_cancel_withdrawal(client, mocked):
 
     assert client.cancel_withdrawal(77) == answer
 
-    request = _request(mocked, "PUT", "/withdrawals/77/cancel")
+    request = assert_request(mocked, "PUT", "/withdrawals/77/cancel")
     assert request.raw_body is None
 
 
@@ -453,7 +451,7 @@ def test_get_bank_accounts(client, mocked):
 
     assert client.get_bank_accounts() == answer
 
-    _request(mocked, "GET", "/bank_accounts")
+    assert_request(mocked, "GET", "/bank_accounts")
 
 
 def test_create_bank_account_minimal(client, mocked):
@@ -462,7 +460,7 @@ def test_create_bank_account_minimal(client, mocked):
 
     assert client.create_bank_account("Taro Yamada", "MUFG", "1234567") == answer
 
-    _request(
+    assert_request(
         mocked,
         "POST",
         "/bank_accounts",
@@ -516,7 +514,7 @@ def test_get_fund_infos(client, mocked):
 
     assert client.get_fund_infos(currency="JPY") == answer
 
-    _request(mocked, "GET", "/fund_infos", [("currency", "JPY")])
+    assert_request(mocked, "GET", "/fund_infos", [("currency", "JPY")])
 
 
 def test_get_fund_infos_no_filter(client, mocked):
@@ -524,7 +522,7 @@ def test_get_fund_infos_no_filter(client, mocked):
 
     assert client.get_fund_infos() == []
 
-    _request(mocked, "GET", "/fund_infos")
+    assert_request(mocked, "GET", "/fund_infos")
 
 
 def test_create_fund_info(client, mocked):
@@ -533,7 +531,7 @@ def test_create_fund_info(client, mocked):
 
     assert client.create_fund_info("JPY", "50000", bank_account_id=42) == answer
 
-    _request(
+    assert_request(
         mocked,
         "POST",
         "/fund_infos",

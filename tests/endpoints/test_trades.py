@@ -9,8 +9,6 @@ from _helpers import API, assert_rejected, assert_request, sent
 
 from quoine.constants import TradeSide, TradeStatus, TradingType
 
-_request = assert_request
-
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
@@ -26,7 +24,7 @@ def test_get_trades_positional_014_order(client, mocked):
 
     assert client.get_trades("USD", "open", 20, 1) == answer
 
-    request = _request(
+    request = assert_request(
         mocked,
         "GET",
         "/trades",
@@ -40,7 +38,7 @@ def test_get_trades_no_filters(client, mocked):
 
     assert client.get_trades() == {"models": []}
 
-    _request(mocked, "GET", "/trades")
+    assert_request(mocked, "GET", "/trades")
 
 
 def test_get_trades_all_filters(client, mocked):
@@ -56,7 +54,7 @@ def test_get_trades_all_filters(client, mocked):
         trading_type=TradingType.CFD,
     )
 
-    _request(
+    assert_request(
         mocked,
         "GET",
         "/trades",
@@ -110,7 +108,7 @@ def test_iter_trades_walks_pages_with_filters(client, mocked):
     assert [t["id"] for t in trades] == [1, 2, 3]
     assert len(mocked.calls) == 3
     for index in range(3):
-        _request(
+        assert_request(
             mocked,
             "GET",
             "/trades",
@@ -150,7 +148,7 @@ def test_close_trade_whole_sends_empty_object(client, mocked):
 
     assert client.close_trade(5) == answer
 
-    request = _request(mocked, "PUT", "/trades/5/close", body={})
+    request = assert_request(mocked, "PUT", "/trades/5/close", body={})
     assert request.raw_body == "{}"
 
 
@@ -169,7 +167,7 @@ def test_close_trade_partial_flat_body(client, mocked, quantity, wire):
 
     client.close_trade(57896, quantity)
 
-    request = _request(mocked, "PUT", "/trades/57896/close", body={"closed_quantity": wire})
+    request = assert_request(mocked, "PUT", "/trades/57896/close", body={"closed_quantity": wire})
     assert request.raw_body == f'{{"closed_quantity":"{wire}"}}'
 
 
@@ -194,7 +192,7 @@ def test_close_all_trades_sends_empty_object(client, mocked):
 
     assert client.close_all_trades() == answer
 
-    request = _request(mocked, "PUT", "/trades/close_all", body={})
+    request = assert_request(mocked, "PUT", "/trades/close_all", body={})
     assert request.raw_body == "{}"
 
 
@@ -204,7 +202,7 @@ def test_close_all_trades_one_side_flat(client, mocked, side):
 
     assert client.close_all_trades(side) == []
 
-    _request(mocked, "PUT", "/trades/close_all", body={"side": str(side)})
+    assert_request(mocked, "PUT", "/trades/close_all", body={"side": str(side)})
 
 
 @pytest.mark.parametrize("bad", ["buy", "sell", "LONG", "", 1])
@@ -221,7 +219,9 @@ def test_update_trade_positional_014(client, mocked):
 
     assert client.update_trade(1, "300", "600") == answer
 
-    _request(mocked, "PUT", "/trades/1", body={"trade": {"stop_loss": "300", "take_profit": "600"}})
+    assert_request(
+        mocked, "PUT", "/trades/1", body={"trade": {"stop_loss": "300", "take_profit": "600"}}
+    )
 
 
 def test_update_trade_stop_loss_zero_is_allowed(client, mocked):
@@ -238,7 +238,7 @@ def test_update_trade_only_take_profit(client, mocked):
 
     client.update_trade("8", None, Decimal("612.50"))
 
-    _request(mocked, "PUT", "/trades/8", body={"trade": {"take_profit": "612.50"}})
+    assert_request(mocked, "PUT", "/trades/8", body={"trade": {"take_profit": "612.50"}})
 
 
 def test_update_trade_only_stop_loss_float(client, mocked):
@@ -285,7 +285,7 @@ def test_get_trade_loans(client, mocked):
 
     assert client.get_trade_loans(57896) == answer
 
-    request = _request(mocked, "GET", "/trades/57896/loans")
+    request = assert_request(mocked, "GET", "/trades/57896/loans")
     assert request.raw_body is None
 
 
@@ -310,7 +310,7 @@ def test_adjust_trade_margin(client, mocked, delta, wire):
 
     assert client.adjust_trade_margin(57896, delta) == answer
 
-    _request(mocked, "PUT", "/trades/57896/adjust_margin", body={"delta": wire})
+    assert_request(mocked, "PUT", "/trades/57896/adjust_margin", body={"delta": wire})
 
 
 @pytest.mark.parametrize("zero", [0, "0", Decimal("0.000"), 0.0, "-0"])

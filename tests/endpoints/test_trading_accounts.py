@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from _helpers import API, assert_rejected, assert_request, sent
 
-_request = assert_request
-
 # The harness's canary secret is shorter than PyJWT's recommended 32 bytes; decoding it in
 # assert_signed warns, and the suite turns warnings into errors.
 
@@ -19,7 +17,7 @@ def test_get_trading_accounts(client, mocked):
 
     assert client.get_trading_accounts() == answer
 
-    request = _request(mocked, "GET", "/trading_accounts")
+    request = assert_request(mocked, "GET", "/trading_accounts")
     assert request.raw_body is None
 
 
@@ -29,7 +27,7 @@ def test_get_trading_account(client, mocked):
 
     assert client.get_trading_account(1759) == answer
 
-    request = _request(mocked, "GET", "/trading_accounts/1759")
+    request = assert_request(mocked, "GET", "/trading_accounts/1759")
     assert request.claims["path"] == "/trading_accounts/1759"
 
 
@@ -38,7 +36,7 @@ def test_get_trading_account_digit_string(client, mocked):
 
     client.get_trading_account("12")
 
-    _request(mocked, "GET", "/trading_accounts/12")
+    assert_request(mocked, "GET", "/trading_accounts/12")
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
@@ -52,7 +50,7 @@ def test_update_leverage_level_positional_014(client, mocked):
 
     assert client.update_leverage_level(1759, client.LEVERAGE_LEVEL_10) == answer
 
-    request = _request(
+    request = assert_request(
         mocked,
         "PUT",
         "/trading_accounts/1759",
@@ -86,4 +84,4 @@ def test_get_leverage_limitation(client, mocked):
 
     assert client.get_leverage_limitation() == [100, 50, 25, 10, 5, 4, 2]
 
-    _request(mocked, "GET", "/users/leverage_limitation")
+    assert_request(mocked, "GET", "/users/leverage_limitation")

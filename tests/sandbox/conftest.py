@@ -10,15 +10,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import jwt
 import pytest
 import requests
 
+from quoine._auth import encode_jwt_hs256
 from quoine.sandbox import Sandbox, SandboxApp
 
 
 class Api:
-    """A tiny signed HTTP client for tests (requests + PyJWT)."""
+    """A tiny signed HTTP client for tests (requests + the client's JWT encoder)."""
 
     def __init__(self, url: str, token_id: str, secret: str) -> None:
         self.url = url
@@ -31,7 +31,7 @@ class Api:
         payload = {"path": path, "nonce": next(self._nonce), "token_id": self.token_id}
         payload.update(claims)
         payload = {k: v for k, v in payload.items() if v is not None}
-        return jwt.encode(payload, self.secret, algorithm="HS256")
+        return encode_jwt_hs256(payload, self.secret)
 
     def request(
         self, method: str, path: str, body: Any = None, *, signed: bool = True, **claims: Any
@@ -151,6 +151,6 @@ def wsgi_call() -> Any:
 def make_token() -> Any:
     def make(app: SandboxApp, path: str, nonce: Any, **extra: Any) -> str:
         payload = {"path": path, "nonce": nonce, "token_id": app.token_id, **extra}
-        return jwt.encode(payload, app.secret, algorithm="HS256")
+        return encode_jwt_hs256(payload, app.secret)
 
     return make

@@ -12,7 +12,7 @@ import threading
 import jwt
 import pytest
 
-from quoine._auth import NonceGenerator, QuoineAuth, encode_jwt_hs256, sign_path
+from quoine._auth import NonceGenerator, QuoineAuth, encode_jwt_hs256, hs256_key, sign_path
 
 KEY = "a-test-secret-that-is-long-enough-for-hs256"
 
@@ -28,6 +28,30 @@ def test_encode_matches_pyjwt():
 
     assert jwt.decode(ours, KEY, algorithms=["HS256"]) == payload
     assert ours == jwt.encode(payload, KEY, algorithm="HS256")
+
+
+def test_bytes_secret_and_keyed_hmac_sign_like_the_str_secret():
+    payload = {"path": "/x", "nonce": 3, "token_id": "t"}
+    expected = jwt.encode(payload, KEY, algorithm="HS256")
+    key = hs256_key(KEY)
+
+    assert encode_jwt_hs256(payload, KEY.encode()) == expected
+    assert encode_jwt_hs256(payload, key) == expected
+    # The keyed HMAC is copied, not consumed: it signs the next token alike.
+    assert encode_jwt_hs256(payload, key) == expected
+    assert encode_jwt_hs256(payload, "ü-secret-long-enough-for-hs256-32-bytes") == jwt.encode(
+        payload, "ü-secret-long-enough-for-hs256-32-bytes".encode(), algorithm="HS256"
+    )
+
+
+def test_auth_signs_with_the_one_encoder():
+    auth = QuoineAuth("42", KEY, NonceGenerator(clock=lambda: 2.0))
+    payload = {"path": "/a?b=1", "nonce": 2000, "token_id": "42"}
+    assert (
+        auth.sign("/a?b=1")
+        == encode_jwt_hs256(payload, KEY)
+        == sign_path("/a?b=1", 2000, "42", KEY)
+    )
 
 
 def test_header_is_hs256_jwt_and_signature_is_hmac_sha256():
@@ -107,3 +131,11 @@ def test_nonces_unique_and_increasing_across_threads():
     assert len(set(everything)) == 80_000
     for sequence in per_thread:
         assert all(a < b for a, b in zip(sequence, sequence[1:]))
+
+
+def test_the_header_goes_out_spelled_as_0_1_4_spelled_it():
+    import requests
+
+    auth = QuoineAuth("42", KEY, NonceGenerator(clock=lambda: 1.0))
+    prepared = requests.Request("GET", "https://h/orders", auth=auth).prepare()
+    assert "X-Quoine-Auth" in list(prepared.headers)  # the exact spelling, as sent

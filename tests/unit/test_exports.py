@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pathlib
 import re
 
@@ -16,6 +17,24 @@ def test_all_is_sorted_and_importable():
     assert quoine.__all__ == sorted(quoine.__all__)
     for name in quoine.__all__:
         assert getattr(quoine, name) is not None
+
+
+def test_type_checking_imports_are_the_lazy_table():
+    """The static imports (for mypy and IDEs) name exactly the lazily imported names."""
+    tree = ast.parse((ROOT / "quoine" / "__init__.py").read_text())
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    )
+    static: dict[str, set[str]] = {}
+    for node in block.body:
+        assert isinstance(node, ast.ImportFrom), ast.unparse(node)
+        # "X as X" marks a re-export for type checkers.
+        assert all(alias.asname == alias.name for alias in node.names), ast.unparse(node)
+        static["." * node.level + (node.module or "")] = {a.name for a in node.names}
+    assert static == {module: set(names) for module, names in quoine._EXPORTS.items()}
+    assert quoine.__all__ == sorted(["__version__", *quoine._MODULE_OF])
 
 
 def test_client_combines_every_endpoint_mixin():
@@ -39,7 +58,8 @@ def test_runtime_dependencies_are_requests_and_dateutil_only():
     text = (ROOT / "pyproject.toml").read_text()
     block = text.split("dependencies = [", 1)[1].split("]", 1)[0]
     names = re.findall(r'"([A-Za-z0-9_.-]+)', block)
-    assert names == ["requests", "python-dateutil"]
+    # urllib3 is requests' own dependency: listed only to hold its floor.
+    assert names == ["requests", "python-dateutil", "urllib3"]
 
 
 def test_readme_quick_start_commands_are_the_ones_ci_runs():
