@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 from typing import Any
 
@@ -149,4 +150,8 @@ class FakeTap:
         with self.lock:
             targets = list(self.subscriptions)
         for conn in targets:
+            # shutdown first: close() alone does not wake the server's own reader
+            # thread blocked on the socket, so no FIN would reach the client.
+            with contextlib.suppress(OSError):
+                conn.socket.shutdown(socket.SHUT_RDWR)
             conn.socket.close()
