@@ -125,6 +125,24 @@ def _same_amount(sent: Any, wanted: str) -> bool:
         return False
 
 
+def _check_order_kind(
+    kind: str, price: object, price_range: object, trailing_stop_incomplete: bool
+) -> None:
+    """Refuse the price fields an order type cannot take, or lacks."""
+    if kind in _PRICED and price is None:
+        raise QuoineValidationError(f"price is required for {kind} orders")
+    if kind == "market" and price is not None:
+        raise QuoineValidationError("price is not allowed on market orders")
+    if kind == "market_with_range" and price_range is None:
+        raise QuoineValidationError("price_range is required for market_with_range orders")
+    if kind != "market_with_range" and price_range is not None:
+        raise QuoineValidationError("price_range is only allowed on market_with_range orders")
+    if kind == "trailing_stop" and trailing_stop_incomplete:
+        raise QuoineValidationError(
+            "trailing_stop orders need trailing_stop_type and trailing_stop_value"
+        )
+
+
 class OrdersMixin(EndpointMixin):
     """Create, list, edit and cancel orders."""
 
@@ -204,18 +222,9 @@ class OrdersMixin(EndpointMixin):
                 )
         """
         kind = choice(order_type, "order_type", _ORDER_TYPES)
-        if kind in _PRICED and price is None:
-            raise QuoineValidationError(f"price is required for {kind} orders")
-        if kind == "market" and price is not None:
-            raise QuoineValidationError("price is not allowed on market orders")
-        if kind == "market_with_range" and price_range is None:
-            raise QuoineValidationError("price_range is required for market_with_range orders")
-        if kind != "market_with_range" and price_range is not None:
-            raise QuoineValidationError("price_range is only allowed on market_with_range orders")
-        if kind == "trailing_stop" and (trailing_stop_type is None or trailing_stop_value is None):
-            raise QuoineValidationError(
-                "trailing_stop orders need trailing_stop_type and trailing_stop_value"
-            )
+        _check_order_kind(
+            kind, price, price_range, trailing_stop_type is None or trailing_stop_value is None
+        )
         order: dict[str, Any] = {
             "order_type": kind,
             "product_id": positive_int(product_id, "product_id"),
@@ -237,6 +246,10 @@ class OrdersMixin(EndpointMixin):
             "order_direction": optional_choice(order_direction, "order_direction", _DIRECTIONS),
             "margin_type": optional_choice(margin_type, "margin_type", _MARGIN_TYPES),
         }
+        return self._place(order)
+
+    def _place(self, order: dict[str, Any]) -> Order:
+        """Send ``POST /orders``; an unknown outcome is settled by looking the order up."""
         try:
             result: Order = self._post("orders", {"order": drop_none(order)})
             if not isinstance(result, dict):  # null, [] or "ok": booked or not, no order
