@@ -305,6 +305,16 @@ class OrdersMixin(EndpointMixin):
             failure,
         ) from failure
 
+    def _cancel(self, path: str, lookup: Callable[[], Order], client_order_id: str | None) -> Order:
+        """Send ``PUT {path}/cancel``; an unsettled answer is settled by looking the order up."""
+        try:
+            result: Order = self._put(f"{path}/cancel", idempotent=True)
+        except QuoineError as exc:
+            if not _cancel_unsettled(exc):
+                raise
+            return self._settle_cancel(lookup, exc, client_order_id)
+        return result
+
     def _settle_cancel(
         self, lookup: Callable[[], Order], failure: QuoineError, client_order_id: str | None
     ) -> Order:
@@ -717,14 +727,7 @@ class OrdersMixin(EndpointMixin):
 
                 client.cancel_order(order_id)
         """
-        path = _order_path(order_id)
-        try:
-            result: Order = self._put(f"{path}/cancel", idempotent=True)
-        except QuoineError as exc:
-            if not _cancel_unsettled(exc):
-                raise
-            return self._settle_cancel(lambda: self.get_order(order_id), exc, None)
-        return result
+        return self._cancel(_order_path(order_id), partial(self.get_order, order_id), None)
 
     def cancel_order_by_client_order_id(self, client_order_id: str) -> Order:
         """Cancel a live order by its ``client_order_id``.
@@ -749,15 +752,8 @@ class OrdersMixin(EndpointMixin):
 
                 client.cancel_order_by_client_order_id(client_order_id)
         """
-        path = _client_path(client_order_id)
-        try:
-            result: Order = self._put(f"{path}/cancel", idempotent=True)
-        except QuoineError as exc:
-            if not _cancel_unsettled(exc):
-                raise
-            lookup = partial(self.get_order_by_client_order_id, client_order_id)
-            return self._settle_cancel(lookup, exc, client_order_id)
-        return result
+        lookup = partial(self.get_order_by_client_order_id, client_order_id)
+        return self._cancel(_client_path(client_order_id), lookup, client_order_id)
 
     def cancel_all_orders(
         self,
