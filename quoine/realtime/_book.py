@@ -1,7 +1,7 @@
 """An order book kept from a REST snapshot and 40-level ladder replacements.
 
 Each ``price_ladders_cash_<pair>_<side>`` message replaces the best levels of one
-side (up to 40). The merge rule (reference §10): the message replaces every level
+side (up to 40). The merge rule (docs/realtime.rst): the message replaces every level
 at or inside its worst price; levels of the previous book strictly beyond that
 price (known only from the REST snapshot) are kept; a message with fewer than 40
 levels is the whole side. Deep levels may therefore be stale; the book is rebuilt

@@ -1,4 +1,4 @@
-"""The order book: REST snapshot plus 40-level ladder replacements (reference §10)."""
+"""The order book: REST snapshot plus 40-level ladder replacements (docs/realtime.rst)."""
 
 from __future__ import annotations
 
