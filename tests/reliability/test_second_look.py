@@ -112,8 +112,8 @@ def test_times_from_numpy_and_pandas_that_hold_a_time_are_taken():
 def test_a_pandas_nat_since_time_sends_nothing(mocked, client):
     pd = pytest.importorskip("pandas")
     assert_rejected(mocked, "not a point in time", client.get_executions_since_time, 1, pd.NaT)
-    assert_rejected(mocked, "order_id", client.cancel_order, np.timedelta64(5))
-    assert_rejected(mocked, "quantity", client.create_limit_buy, 1, np.timedelta64(1), "5")
+    assert_rejected(mocked, "order_id", client.cancel_order, np.timedelta64(5, "s"))
+    assert_rejected(mocked, "quantity", client.create_limit_buy, 1, np.timedelta64(1, "s"), "5")
 
 
 @pytest.mark.case(81)
