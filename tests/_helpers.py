@@ -123,3 +123,18 @@ def order_body(mock: responses.RequestsMock) -> Any:
     assert request.headers["Content-Type"] == "application/json"
     assert_signed(request)
     return request.body
+
+
+class FakeTime:
+    """A fake monotonic clock that moves only when slept on (one thread at a time)."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds

@@ -16,7 +16,7 @@ import pytest
 import requests
 import responses
 from _faultserver import FaultServer, Reply, Request, closed_port, http
-from _helpers import SECRET, TOKEN_ID
+from _helpers import SECRET, TOKEN_ID, FakeTime
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from quoine import RateLimiter
@@ -320,21 +320,6 @@ def test_refused_connection_surfaces_the_urllib3_cause_as_not_sent():
         with pytest.raises(QuoineConnectionError) as info:
             client.create_limit_buy(1, "0.01", "500")
     assert info.value.sent is False
-
-
-class FakeTime:
-    """One fake monotonic clock for a client's limiter and retry policy."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def faked(client: Quoinex, clock: FakeTime) -> Quoinex:

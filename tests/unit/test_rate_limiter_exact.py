@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from _helpers import API, SECRET, TOKEN_ID
+from _helpers import API, SECRET, TOKEN_ID, FakeTime
 
 from quoine.client import Quoinex
 from quoine.exceptions import (
@@ -20,23 +20,8 @@ from quoine.exceptions import (
 from quoine.ratelimit import RateLimiter
 
 
-class Clock:
-    """Fake monotonic time that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 500.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 def test_refusal_carries_the_documented_attributes():
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(1, 10, max_wait=4, clock=clock, sleep=clock.sleep)
     limit.acquire()
     limit.release()
@@ -66,7 +51,7 @@ def test_refusal_carries_the_documented_attributes():
 
 
 def test_a_wait_within_max_wait_sleeps_exactly_until_the_slot():
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(1, 10, max_wait=8, clock=clock, sleep=clock.sleep)
     limit.acquire()
     limit.release()
@@ -81,7 +66,7 @@ def test_the_wait_before_a_retry_is_bounded_by_the_deadline(mocked):
     The retry is not made and the first attempt's error is raised at once: nothing
     is slept, nothing re-sent.
     """
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
     with Quoinex(TOKEN_ID, SECRET, deadline=6, rate_limit=limit) as client:
         client.retry.clock = clock
@@ -97,7 +82,7 @@ def test_the_wait_before_a_retry_is_bounded_by_the_deadline(mocked):
 
 
 def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(2, 10, clock=clock, sleep=clock.sleep)
     with Quoinex(TOKEN_ID, SECRET, deadline=6, rate_limit=limit, max_retries=1) as client:
         client.retry.clock = clock
@@ -109,7 +94,7 @@ def test_limiter_releases_its_slot_after_a_refused_retry(mocked):
 
 
 def test_a_cool_down_ending_now_lets_the_request_go_without_sleeping():
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(5, 10, clock=clock, sleep=clock.sleep)
     limit.cool_down(3)
     clock.now += 3
@@ -118,7 +103,7 @@ def test_a_cool_down_ending_now_lets_the_request_go_without_sleeping():
 
 
 def test_a_wait_of_a_second_or_more_is_logged_exactly(caplog):
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
     limit.acquire()
     limit.release()
@@ -134,7 +119,7 @@ def test_a_wait_of_a_second_or_more_is_logged_exactly(caplog):
 
 @pytest.mark.parametrize("max_wait", [0, -5])
 def test_a_call_allowed_no_wait_is_refused_at_once(max_wait):
-    clock = Clock()
+    clock = FakeTime(500.0)
     limit = RateLimiter(1, 10, clock=clock, sleep=clock.sleep)
     limit.acquire()
     limit.release()
