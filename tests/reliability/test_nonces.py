@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -22,29 +22,41 @@ def strict_sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@pytest.mark.case(19)
-def test_eight_threads_of_private_calls_surface_no_nonce_error(strict_sandbox):
-    client = Quoinex(
-        strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url, rate_limit=None
-    )
+def signed_calls_in_threads(
+    make_client: Callable[[], Quoinex], *, threads: int, calls: int
+) -> tuple[list[BaseException], int]:
+    """Each thread takes a client from ``make_client`` and makes ``calls`` signed calls.
+
+    Returns the library errors raised and how many calls succeeded.
+    """
     failures: list[BaseException] = []
     done: list[int] = []
 
     def work() -> None:
-        for _ in range(50):
+        client = make_client()
+        for _ in range(calls):
             try:
                 client.get_fiat_accounts()
                 done.append(1)
             except QuoineError as exc:  # pragma: no cover - reported by the assertion
                 failures.append(exc)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return failures, len(done)
+
+
+@pytest.mark.case(19)
+def test_eight_threads_of_private_calls_surface_no_nonce_error(strict_sandbox):
+    client = Quoinex(
+        strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url, rate_limit=None
+    )
+    failures, done = signed_calls_in_threads(lambda: client, threads=8, calls=50)
     assert failures == []
-    assert len(done) == 400
+    assert done == 400
 
 
 @pytest.mark.case(20)
@@ -100,27 +112,16 @@ def test_clients_of_one_token_can_share_nonces_and_limits(strict_sandbox):
 
 @pytest.mark.case(71)
 def test_four_threads_each_with_its_own_client_of_one_token_get_no_nonce_error(strict_sandbox):
-    failures: list[BaseException] = []
-    done: list[int] = []
     limiters: list[object] = []
 
-    def work() -> None:
+    def own_client() -> Liquid:
         client = Liquid(strict_sandbox.token_id, strict_sandbox.secret, api_url=strict_sandbox.url)
         limiters.append(client.rate_limiter)
-        for _ in range(100):
-            try:
-                client.get_fiat_accounts()
-                done.append(1)
-            except QuoineError as exc:  # pragma: no cover - reported by the assertion
-                failures.append(exc)
+        return client
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    failures, done = signed_calls_in_threads(own_client, threads=4, calls=100)
     assert failures == []
-    assert len(done) == 400
+    assert done == 400
     assert len({id(limiter) for limiter in limiters}) == 1  # one window for the token
 
 
